@@ -1,0 +1,73 @@
+"""The platform's user (a FAB user with an organisation) and the security audit log."""
+import warnings
+
+from flask_appbuilder.security.sqla.models import User
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models_base import Model, utcnow
+
+with warnings.catch_warnings():
+    # Redeclaring FAB's email column (made optional) is intended.
+    warnings.simplefilter("ignore", sa_exc.SAWarning)
+
+    class AppUser(User):
+        __tablename__ = "ab_user"
+
+        #: Optional here: clerks are reached by mobile, not e-mail.
+        email = mapped_column(String(320), unique=True, nullable=True)
+        organisation_id: Mapped[int | None] = mapped_column(
+            ForeignKey("organisations.id"), index=True, nullable=True)
+        real_name: Mapped[str | None] = mapped_column(String(30))
+        mobile: Mapped[str | None] = mapped_column(String(11))
+        id_number: Mapped[str | None] = mapped_column(String(18))
+        must_change_password: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+        locked_until = mapped_column(DateTime, nullable=True)
+        #: Bumped on logout, password change, reset and deactivation: older sessions stop working.
+        session_epoch: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+        organisation = relationship("Organisation", lazy="joined")
+
+        @property
+        def display_name(self):
+            return self.real_name or self.username
+
+        def get_full_name(self):
+            return self.display_name
+
+
+class PasswordHistory(Model):
+    """The last password hashes of a user, so a new password cannot repeat one of them."""
+
+    __tablename__ = "password_histories"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("ab_user.id", ondelete="CASCADE"), index=True)
+    password_hash: Mapped[str] = mapped_column(String(256), nullable=False)
+    created_at = mapped_column(DateTime, nullable=False, default=utcnow)
+
+
+class SecurityEvent(Model):
+    """Security audit log: logins, failures, lockouts, password and account changes."""
+
+    __tablename__ = "security_events"
+    __table_args__ = (Index("ix_security_events_created_at", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at = mapped_column(DateTime, nullable=False, default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"), index=True)
+    #: The name as typed on the login form (may not exist).
+    username: Mapped[str | None] = mapped_column(String(128))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    address: Mapped[str | None] = mapped_column(String(64))
+    #: Stable code, e.g. login, login_failed, locked, password_changed (titles in app.accounts.events).
+    event: Mapped[str] = mapped_column(String(40), nullable=False, index=True)
+    success: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    #: Free text without passwords or full personal numbers.
+    detail: Mapped[str | None] = mapped_column(String(500))
+    #: The account the event is about, when it is not the actor (reset, role change).
+    target_user_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"))
+
+    user = relationship("AppUser", foreign_keys=[user_id])
+    organisation = relationship("Organisation")

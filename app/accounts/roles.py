@@ -1,0 +1,71 @@
+"""The four roles and exactly what each may do, as FAB built-in roles (declared, not stored).
+
+Each role lists the views it may use (FAB view class names) with the permissions it has on each,
+and the menu entries it sees. FAB checks these at every request; nothing else grants access.
+"""
+import re
+
+SYSTEM_ADMIN = "系统管理员"
+FINANCE = "市总财务"
+DISTRICT_ADMIN = "区县局管理员"
+GRASSROOTS = "基层工会用户"
+ROLE_NAMES = (SYSTEM_ADMIN, FINANCE, DISTRICT_ADMIN, GRASSROOTS)
+
+READ = ("can_list", "can_show")
+CRUD = ("can_list", "can_show", "can_add", "can_edit", "can_delete")
+#: Pages every signed-in user has (the home page needs no permission, only a login).
+COMMON_VIEWS = {}
+
+#: FAB's own user/role screens, kept for the system admin only.
+FAB_SECURITY_VIEWS = {
+    "AppUserDBModelView": ("can_list", "can_show", "can_add", "can_edit", "can_delete", "can_userinfo",
+                        "resetpasswords"),
+    "AppRoleModelView": READ,
+    "PermissionModelView": ("can_list",),
+    "ViewMenuModelView": ("can_list",),
+    "PermissionViewModelView": ("can_list",),
+    "UserStatsChartView": ("can_chart",),
+}
+
+ROLE_VIEWS = {
+    SYSTEM_ADMIN: {
+        **FAB_SECURITY_VIEWS,
+        "OrganisationModelView": CRUD,
+        "CampaignModelView": CRUD,
+        "BatchModelView": CRUD,
+        "ReferenceItemModelView": CRUD,
+    },
+    FINANCE: {
+        "CampaignListView": READ,
+    },
+    DISTRICT_ADMIN: {
+        "CampaignListView": READ,
+    },
+    GRASSROOTS: {
+        "CampaignListView": READ,
+    },
+}
+
+ROLE_MENUS = {
+    SYSTEM_ADMIN: ("系统管理", "组织机构", "报名活动", "批次", "参考数据", "List Users", "List Roles",
+                   "Security", "User's Statistics"),
+    FINANCE: ("报名活动列表",),
+    DISTRICT_ADMIN: ("报名活动列表",),
+    GRASSROOTS: ("报名活动列表",),
+}
+
+
+def role_permissions(role):
+    """(permission, view) pairs of one role, the menus included as FAB's menu_access."""
+    views = {**COMMON_VIEWS, **ROLE_VIEWS[role]}
+    pairs = [(perm, view) for view, perms in views.items() for perm in perms]
+    pairs += [("menu_access", menu) for menu in ROLE_MENUS[role]]
+    return pairs
+
+
+def fab_roles():
+    """FAB_ROLES: anchored regular expressions, so a name never matches a longer one by prefix."""
+    return {
+        role: [["^%s$" % re.escape(view), "^%s$" % re.escape(perm)] for perm, view in role_permissions(role)]
+        for role in ROLE_NAMES
+    }

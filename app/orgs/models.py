@@ -1,0 +1,61 @@
+"""The organisation tree: city centre → 区县局（产业）工会 → 基层工会."""
+import enum
+
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models_base import Model, utcnow
+
+
+class OrgKind(str, enum.Enum):
+    CITY = "city"
+    DISTRICT = "district"
+    INDUSTRY = "industry"
+    GRASSROOTS = "grassroots"
+
+    @property
+    def title(self):
+        return ORG_KIND_TITLES[self]
+
+
+ORG_KIND_TITLES = {
+    OrgKind.CITY: "市级",
+    OrgKind.DISTRICT: "区县",
+    OrgKind.INDUSTRY: "产业局",
+    OrgKind.GRASSROOTS: "基层工会",
+}
+
+
+class Organisation(Model):
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), nullable=False)
+    kind: Mapped[str] = mapped_column(String(20), nullable=False)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    #: Materialised path of ids, "/1/5/203/": a subtree is one indexed prefix query.
+    path: Mapped[str] = mapped_column(String(255), nullable=False, default="/", index=True)
+    #: GB/T 2260 code for 区县 unions; the reporting-system code for others.
+    code: Mapped[str | None] = mapped_column(String(20))
+    #: 单位: the employer a 基层工会 belongs to.
+    unit_name: Mapped[str | None] = mapped_column(String(200))
+    #: Seeded as an illustration (产业局 examples), to be replaced by the real list.
+    is_example: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    #: Where a merged or renamed organisation lives on (闸北 → 静安).
+    successor_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    created_at = mapped_column(DateTime, nullable=False, default=utcnow)
+
+    parent = relationship("Organisation", remote_side=[id], foreign_keys=[parent_id], lazy="joined",
+                          join_depth=1)
+    successor = relationship("Organisation", remote_side=[id], foreign_keys=[successor_id])
+
+    @property
+    def kind_title(self):
+        return ORG_KIND_TITLES.get(OrgKind(self.kind), self.kind)
+
+    def __repr__(self):
+        return self.name
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,120 @@
+"""Configuration from the environment. Nothing secret lives in the repository."""
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def _env_bool(name, default=False):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+class Config:
+    """Settings read from the environment when the object is made (so tests can change the environment)."""
+
+    def __init__(self):
+        self.APP_ENV = os.environ.get("APP_ENV", "development")
+        self.INSTANCE_DIR = Path(os.environ.get("INSTANCE_DIR", BASE_DIR / "instance"))
+        self.SECRET_KEY = self._secret_key()
+        self.SQLALCHEMY_DATABASE_URI = self._database_url()
+        self.UPLOAD_DIR = str(Path(os.environ.get("UPLOAD_DIR", self.INSTANCE_DIR / "uploads")))
+        redis_url = os.environ.get("REDIS_URL")
+        self.REDIS_URL = redis_url
+        self.RATELIMIT_STORAGE_URI = redis_url or "memory://"
+        self.SESSION_COOKIE_SECURE = self.APP_ENV == "production"
+
+    # Flask / Flask-SQLAlchemy
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(minutes=30)
+    #: Idle sessions end after this many minutes (checked on every request).
+    SESSION_IDLE_MINUTES = 30
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session, which the idle timeout ends
+
+    # Flask-AppBuilder
+    APP_NAME = "技师奖励申报平台"
+    APP_THEME = ""
+    FAB_CREATE_DB = False  # the schema is built by Alembic migrations only
+    FAB_UPDATE_PERMS = False  # permissions are synchronised by `flask seed`, never while the app starts
+    FAB_ADD_SECURITY_API = False
+    FAB_API_SWAGGER_UI = False
+    FAB_PASSWORD_HASH_METHOD = "scrypt"
+    AUTH_TYPE = 1  # AUTH_DB
+    AUTH_ROLE_ADMIN = "系统管理员"
+    AUTH_ROLE_PUBLIC = "公开"
+    AUTH_USER_REGISTRATION = False
+    BABEL_DEFAULT_LOCALE = "zh"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
+    LANGUAGES = {"zh": {"flag": "cn", "name": "简体中文"}}
+    FAB_INDEX_VIEW = "app.views.HomeView"
+    FAB_ROLES = {}  # filled from app.accounts.roles in create_app
+    RATELIMIT_ENABLED = True
+    RATELIMIT_HEADERS_ENABLED = False
+    #: Rate limit per client address on the login form (Flask-Limiter syntax).
+    LOGIN_RATE_LIMIT = "30 per minute"
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_LOCK_MINUTES = 15
+    #: Only TestConfig may set this: the captcha then always expects this answer.
+    CAPTCHA_FIXED_ANSWER = None
+    MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+    MAX_PAGE_SIZE = 100
+
+    def _secret_key(self):
+        key = os.environ.get("SECRET_KEY")
+        if key:
+            return key
+        if self.APP_ENV == "production":
+            raise RuntimeError("APP_ENV=production 时必须通过环境变量 SECRET_KEY 提供密钥")
+        path = self.INSTANCE_DIR / "secret_key"
+        if not path.exists():
+            self.INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_hex(32))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+    def _database_url(self):
+        url = os.environ.get("DATABASE_URL")
+        if url:
+            return _normalise_db_url(url)
+        self.INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{self.INSTANCE_DIR / 'jishi.db'}"
+
+    def validate(self):
+        """Refuse settings that must never reach production."""
+        if self.APP_ENV == "production" and self.CAPTCHA_FIXED_ANSWER:
+            raise RuntimeError("生产环境不允许固定验证码（CAPTCHA_FIXED_ANSWER）")
+
+
+def _normalise_db_url(url):
+    # psycopg 3 is the driver we ship; accept the usual postgres:// spellings.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class TestConfig(Config):
+    """Used by the test suite only: database from TEST_DATABASE_URL, fixed captcha answer."""
+
+    TESTING = True
+    CAPTCHA_FIXED_ANSWER = "TEST"
+    RATELIMIT_ENABLED = True
+    FAB_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashing keeps the suite quick
+
+    def __init__(self, database_url, instance_dir):
+        os.environ.setdefault("INSTANCE_DIR", str(instance_dir))
+        super().__init__()
+        self.INSTANCE_DIR = Path(instance_dir)
+        self.SQLALCHEMY_DATABASE_URI = _normalise_db_url(database_url)
+        self.UPLOAD_DIR = str(Path(instance_dir) / "uploads")
+        self.RATELIMIT_STORAGE_URI = "memory://"
