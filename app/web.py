@@ -1,0 +1,54 @@
+"""Request-wide behaviour: error pages and response headers."""
+from flask import redirect, render_template, request, url_for
+from flask_login import current_user
+
+#: Endpoints a user who must first change the password may still reach.
+FORCED_CHANGE_ALLOWED = {"PasswordChangeView.password", "static", "appbuilder.static"}
+
+
+def display(value):
+    """How a bare value reads in lists and detail pages: no None/True/False on a Chinese page."""
+    if value is None:
+        return ""
+    if value is True:
+        return "是"
+    if value is False:
+        return "否"
+    if hasattr(value, "strftime") and hasattr(value, "hour"):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return value
+
+
+def register_web(app):
+    app.add_template_filter(display, "display")
+
+    @app.before_request
+    def force_password_change():
+        user = current_user
+        if not user or not user.is_authenticated or not getattr(user, "must_change_password", False):
+            return None
+        endpoint = request.endpoint or ""
+        if endpoint in FORCED_CHANGE_ALLOWED or endpoint.endswith(".logout"):
+            return None
+        return redirect(url_for("PasswordChangeView.password"))
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        # Pages of signed-in users carry personal data: never keep them in a cache.
+        if current_user and current_user.is_authenticated and not request.path.startswith("/static/"):
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+    def error_page(code, message):
+        from app.extensions import appbuilder
+
+        return render_template("error.html", code=code, message=message, appbuilder=appbuilder,
+                               base_template=appbuilder.base_template), code
+
+    app.register_error_handler(404, lambda _e: error_page(404, "您要找的页面不存在，或您无权查看。"))
+    app.register_error_handler(403, lambda _e: error_page(403, "您没有执行此操作的权限。"))
+    app.register_error_handler(413, lambda _e: error_page(413, "上传的文件太大。"))
+    app.register_error_handler(400, lambda _e: error_page(400, "请求无效或页面已过期，请返回后刷新页面重试。"))
