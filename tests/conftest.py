@@ -1,0 +1,133 @@
+"""Fixtures: one app per test session on a freshly migrated database, emptied and re-seeded per test.
+
+The database is SQLite in a temporary folder, or PostgreSQL when TEST_DATABASE_URL is set (its
+public schema is dropped and rebuilt by the migrations at the start of the session).
+"""
+import os
+import re
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+
+from config import TestConfig
+
+KEEP_TABLES = {"alembic_version"}
+
+
+def _reset_postgres(url):
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1)
+                           if url.startswith("postgresql://") else url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+class IsolatedClient(FlaskClient):
+    """Each request in an app context of its own, so a test's context (and g, and the session
+    Flask-Login and Flask-WTF keep there) never leaks into a request or between clients."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    instance = tmp_path_factory.mktemp("instance")
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        _reset_postgres(url)
+    else:
+        url = f"sqlite:///{instance / 'test.db'}"
+    from app import create_app
+
+    application = create_app(TestConfig(url, instance))
+    application.test_client_class = IsolatedClient
+    with application.app_context():
+        from flask_migrate import upgrade
+
+        from app.reference.seed import seed_all
+
+        upgrade()
+        seed_all()
+    return application
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request):
+    """Empty every table after a test that used the app, then seed the reference data again."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    application = request.getfixturevalue("app")
+    from app.extensions import db, limiter
+    from app.models import metadata
+    from app.reference.seed import seed_all
+
+    with application.app_context():
+        db.session.remove()
+        tables = [t for t in reversed(metadata.sorted_tables) if t.name not in KEEP_TABLES]
+        with db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("TRUNCATE %s RESTART IDENTITY CASCADE" % ", ".join(t.name for t in tables)))
+            else:
+                for table in tables:
+                    conn.execute(table.delete())
+        seed_all()
+        db.session.remove()
+        limiter.reset()
+
+
+@pytest.fixture
+def db(app):
+    from app.extensions import db as _db
+
+    with app.app_context():
+        yield _db
+        _db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def make_client(app):
+    """More clients for one test (one per signed-in user)."""
+    return app.test_client
+
+
+def csrf_token(client, path="/login/"):
+    html = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
+        r'value="([^"]+)"[^>]*name="csrf_token"', html)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def login(client, username, password=None, captcha=None, follow_redirects=False):
+    """Sign in through the real login form (CSRF token and captcha included)."""
+    from tests.factories import PASSWORD
+
+    token = csrf_token(client, "/login/")
+    app = client.application
+    return client.post("/login/", data={
+        "username": username, "password": password or PASSWORD, "csrf_token": token,
+        "captcha": captcha if captcha is not None else (app.config.get("CAPTCHA_FIXED_ANSWER") or ""),
+    }, follow_redirects=follow_redirects)
+
+
+@pytest.fixture
+def login_as(app, db):
+    """login_as(user) → a test client signed in as that user."""
+
+    def _login(user, password=None):
+        c = app.test_client()
+        response = login(c, user.username, password)
+        assert response.status_code in (302, 303), response.get_data(as_text=True)[:500]
+        return c
+
+    return _login

@@ -1,0 +1,96 @@
+"""Factories for tests: organisations, users, campaigns, applications. Each commits what it makes."""
+import itertools
+import random
+from datetime import date, datetime
+
+from app.accounts.roles import DISTRICT_ADMIN, FINANCE, GRASSROOTS, SYSTEM_ADMIN
+from app.accounts.services import create_account
+from app.applications.models import Application
+from app.campaigns.models import Batch, Campaign, CampaignState
+from app.demo import make_bank_card, make_id_number
+from app.extensions import db
+from app.orgs.models import Organisation, OrgKind
+from app.orgs.services import create_org
+from app.reference import data
+from app.review.states import State
+
+PASSWORD = "Xq7#mT9pLw"
+_seq = itertools.count(1)
+
+
+def root_org():
+    return db.session.scalar(db.select(Organisation).where(Organisation.parent_id.is_(None)))
+
+
+def district(name="宝山区总工会"):
+    return db.session.scalar(db.select(Organisation).where(Organisation.name == name))
+
+
+def make_org(kind=OrgKind.GRASSROOTS, parent=None, name=None, **fields):
+    kind = OrgKind(kind)
+    if parent is None:
+        parent = district() if kind == OrgKind.GRASSROOTS else root_org()
+    n = next(_seq)
+    org = create_org(name or f"测试{kind.title}{n}", kind, parent,
+                     unit_name=fields.pop("unit_name", f"测试单位{n}" if kind == OrgKind.GRASSROOTS else None),
+                     **fields)
+    db.session.commit()
+    return org
+
+
+def make_user(role=GRASSROOTS, org=None, username=None, password=PASSWORD, must_change=False, **fields):
+    if org is None:
+        org = {SYSTEM_ADMIN: root_org, FINANCE: root_org, DISTRICT_ADMIN: district}.get(role, make_org)()
+    user = create_account(username or f"user{next(_seq)}", password, role, org,
+                          fields.pop("real_name", "测试用户"), must_change_password=must_change, **fields)
+    db.session.commit()
+    return user
+
+
+def make_campaign(name=None, opens_on=date(2015, 3, 1), deadline=date(2015, 4, 10), paper=date(2015, 4, 20),
+                  **fields):
+    campaign = Campaign(name=name or f"测试活动{next(_seq)}", category="技师奖励", start_date=opens_on,
+                        end_date=paper, state=CampaignState.PUBLISHED.value,
+                        cert_issued_from=fields.pop("cert_issued_from", date(2014, 1, 1)), **fields)
+    batch = Batch(campaign=campaign, number=1, name="第一批", opens_on=opens_on, system_deadline=deadline,
+                  paper_deadline=paper)
+    db.session.add_all([campaign, batch])
+    db.session.commit()
+    return campaign
+
+
+def valid_values(seed=None, variant=data.VARIANT_GENERAL, **overrides):
+    """A complete set of field values that every rule accepts."""
+    rng = random.Random(seed if seed is not None else next(_seq))
+    male = rng.random() < 0.5
+    values = dict(
+        variant=variant, name="张三", gender="男" if male else "女", mobile="13011112222", industry="C",
+        education="college", previous_level="3", previous_level_date=date(2010, 5, 1), trade="焊工",
+        new_level="2", certificate_no=f"1501{rng.randrange(10**8):08d}", certificate_date=date(2014, 12, 1),
+        certificate_issuer=data.CITY_HR_AUTHORITY if variant == data.VARIANT_GENERAL else "交通运输部",
+        id_number=make_id_number(rng, date(1980, 1, 1 + rng.randrange(27)), male),
+        union_card_no=None, bank_name="中国工商银行", bank_card_no=make_bank_card(rng),
+        employer="上海江杨机械有限公司", unit_kind="state", address="上海市宝山区江杨南路1号", postcode="200431",
+        is_migrant=False, hukou_province=None, years_in_city=None,
+        hr_opinion="情况属实" if variant == data.VARIANT_INDUSTRY else None,
+        hr_signer="王人事" if variant == data.VARIANT_INDUSTRY else None,
+        hr_date=date(2015, 3, 2) if variant == data.VARIANT_INDUSTRY else None,
+    )
+    values.update(overrides)
+    return values
+
+
+def make_application(user, campaign=None, state=State.PENDING, **overrides):
+    """An application of ``user``'s organisation, stored directly in ``state`` (no workflow)."""
+    from app.orgs.services import district_of
+
+    campaign = campaign or make_campaign()
+    batch = campaign.batches[0]
+    app = Application(campaign=campaign, batch=batch, organisation_id=user.organisation_id,
+                      district_id=district_of(user.organisation).id, submitted_by_id=user.id,
+                      state=State(state).value, fill_date=batch.opens_on,
+                      submitted_at=datetime.combine(batch.opens_on, datetime.min.time()),
+                      **valid_values(**overrides))
+    db.session.add(app)
+    db.session.commit()
+    return app
