@@ -10,6 +10,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
+import app.models  # noqa: F401  (every mapper defined before any test module imports a service)
 from config import TestConfig
 
 KEEP_TABLES = {"alembic_version"}

@@ -1,0 +1,75 @@
+"""The only code that changes an application's state: check the workflow, update with an optimistic
+lock, write the audit record. Callers commit."""
+from datetime import date
+
+from sqlalchemy import update
+
+from app.applications.models import Application
+from app.extensions import db
+from app.review import workflow
+from app.review.models import ReviewRecord
+from app.review.states import State
+
+
+class ConcurrentChange(Exception):
+    """Another user changed the application first."""
+
+    def __init__(self, message="该申请已被他人处理，请刷新后重试"):
+        super().__init__(message)
+
+
+class CommentRequired(workflow.WorkflowDenied):
+    pass
+
+
+def primary_role(user, transition):
+    names = workflow.role_names(user)
+    for role in transition.roles:
+        if role in names:
+            return role
+    return sorted(names)[0] if names else ""
+
+
+def apply_transition(application, user, name, *, expected_version=None, comment=None, today=None,
+                     values=None, amount=None, amount2=None):
+    """Move ``application`` along transition ``name``.
+
+    ``expected_version`` is the version the user saw (defaults to the loaded one); the UPDATE only
+    succeeds if the row still has that version and the source state, otherwise ConcurrentChange.
+    ``values`` are further columns written in the same UPDATE (corrected fields, amounts, dates).
+    """
+    today = today or date.today()
+    transition = workflow.check(name, application, user, today)
+    comment = (comment or "").strip() or None
+    if transition.requires_comment and not comment:
+        raise CommentRequired("请填写原因")
+    source = application.state
+    version = application.version if expected_version is None else int(expected_version)
+    changes = dict(values or {})
+    changes.update(state=transition.target.value, version=Application.version + 1)
+    result = db.session.execute(
+        update(Application)
+        .where(Application.id == application.id, Application.version == version, Application.state == source)
+        .values(**changes)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise ConcurrentChange()
+    db.session.add(ReviewRecord(
+        application_id=application.id, user_id=user.id, role=primary_role(user, transition),
+        organisation_id=user.organisation_id, action=transition.name, from_state=source,
+        to_state=transition.target.value, comment=comment, amount=amount, amount2=amount2,
+    ))
+    db.session.flush()
+    db.session.refresh(application)
+    return application
+
+
+def record_creation(application, user):
+    """The audit record of a new application (确认无误，申报)."""
+    db.session.add(ReviewRecord(
+        application_id=application.id, user_id=user.id, role=workflow.SUBMIT.roles[0],
+        organisation_id=user.organisation_id, action=workflow.SUBMIT.name, from_state=None,
+        to_state=State.PENDING.value,
+    ))

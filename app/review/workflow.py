@@ -1,0 +1,125 @@
+"""The application workflow (SPEC §4) as data: which transition, from which states, by which role.
+
+Deny by default: a transition not in the table, or whose role, scope or date condition fails, is refused.
+No HTTP and no database writes here; services call ``check`` before they change anything.
+"""
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Callable
+
+from app.accounts.roles import DISTRICT_ADMIN, FINANCE, GRASSROOTS, SYSTEM_ADMIN
+from app.review.states import CORRECTABLE, State
+from app.security.scoping import in_scope
+
+
+class WorkflowDenied(Exception):
+    """The transition is not allowed now; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    title: str
+    sources: tuple
+    target: State
+    roles: tuple
+    requires_comment: bool = False
+    #: (application, user, today) -> None if allowed, else the reason (Chinese).
+    conditions: tuple = field(default_factory=tuple)
+
+
+def _batch_open(application, user, today):
+    if today > application.batch.system_deadline:
+        return f"{application.batch.name}已于{application.batch.system_deadline:%Y年%-m月%-d日}截止网上受理，不能再修改"
+    return None
+
+
+def _review_window(application, user, today):
+    if today > application.batch.paper_deadline:
+        return f"{application.batch.name}的审核已于{application.batch.paper_deadline:%Y年%-m月%-d日}截止"
+    return None
+
+
+def _own_unit(application, user, today):
+    if application.organisation_id != getattr(user, "organisation_id", None):
+        return "只能处理本单位的申请"
+    return None
+
+
+#: Decisions of the city are read-only for the district: it may void only what it still decides on.
+DISTRICT_VOIDABLE = (State.PENDING, State.DISTRICT_APPROVED, State.DISTRICT_REJECTED)
+CITY_VOIDABLE = DISTRICT_VOIDABLE + (State.FINAL_APPROVED, State.FINAL_REJECTED)
+
+TRANSITIONS = (
+    Transition("correct", "修改报名表", CORRECTABLE, State.PENDING, (GRASSROOTS,),
+               conditions=(_own_unit, _batch_open)),
+    Transition("withdraw", "撤回", (State.PENDING,), State.WITHDRAWN, (GRASSROOTS,),
+               conditions=(_own_unit,)),
+    Transition("approve_by_district", "审核通过", (State.PENDING,), State.DISTRICT_APPROVED, (DISTRICT_ADMIN,),
+               conditions=(_review_window,)),
+    Transition("reject_by_district", "审核不通过", (State.PENDING,), State.DISTRICT_REJECTED, (DISTRICT_ADMIN,),
+               requires_comment=True, conditions=(_review_window,)),
+    Transition("approve_final", "终审通过", (State.DISTRICT_APPROVED,), State.FINAL_APPROVED, (SYSTEM_ADMIN,)),
+    Transition("reject_final", "终审不通过", (State.DISTRICT_APPROVED,), State.FINAL_REJECTED, (SYSTEM_ADMIN,),
+               requires_comment=True),
+    Transition("fund", "配套发放", (State.FINAL_APPROVED,), State.FUNDED, (FINANCE,)),
+    Transition("record_payment", "已发放至职工", (State.FUNDED,), State.PAID, (DISTRICT_ADMIN,)),
+    Transition("void", "作废", DISTRICT_VOIDABLE, State.VOIDED, (DISTRICT_ADMIN,), requires_comment=True),
+    Transition("void", "作废", CITY_VOIDABLE, State.VOIDED, (SYSTEM_ADMIN,), requires_comment=True),
+)
+#: Creating an application (确认无误，申报) has no source state; it is checked by the intake service.
+SUBMIT = Transition("submit", "确认无误，申报", (), State.PENDING, (GRASSROOTS,))
+TRANSITION_NAMES = {t.name for t in TRANSITIONS} | {SUBMIT.name}
+#: Titles of every action code in the audit trail, the creation included.
+ACTION_TITLES = {t.name: t.title for t in TRANSITIONS + (SUBMIT,)}
+
+
+def role_names(user):
+    return {r.name for r in getattr(user, "roles", ()) or ()}
+
+
+def _denial(transition, application, user, today):
+    if State(application.state) not in transition.sources:
+        return "该申请当前状态为“%s”，不能%s" % (State(application.state).title, transition.title)
+    if not (role_names(user) & set(transition.roles)):
+        return "您的角色不能执行“%s”" % transition.title
+    if not in_scope(user, application.organisation):
+        return "该申请不在您的管理范围内"
+    for condition in transition.conditions:
+        reason = condition(application, user, today)
+        if reason:
+            return reason
+    return None
+
+
+def check(name, application, user, today=None):
+    """The transition ``name`` allowed for this user on this application now, or WorkflowDenied."""
+    today = today or date.today()
+    candidates = [t for t in TRANSITIONS if t.name == name]
+    if not candidates:
+        raise WorkflowDenied("未知的操作")
+    reasons = []
+    for transition in candidates:
+        reason = _denial(transition, application, user, today)
+        if reason is None:
+            return transition
+        reasons.append(reason)
+    # The reason of the row meant for the user's role is the useful one.
+    for transition, reason in zip(candidates, reasons):
+        if role_names(user) & set(transition.roles):
+            raise WorkflowDenied(reason)
+    raise WorkflowDenied(reasons[0])
+
+
+def available_transitions(application, user, today=None):
+    """Every transition this user may apply to this application now (buttons are built from it)."""
+    today = today or date.today()
+    seen, allowed = set(), []
+    for transition in TRANSITIONS:
+        if transition.name not in seen and _denial(transition, application, user, today) is None:
+            allowed.append(transition)
+            seen.add(transition.name)
+    return allowed
+
+
+Condition = Callable[[object, object, date], "str | None"]
