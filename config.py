@@ -106,6 +106,7 @@ def _normalise_db_url(url):
 class TestConfig(Config):
     """Used by the test suite only: database from TEST_DATABASE_URL, fixed captcha answer."""
 
+    __test__ = False  # not a pytest test class
     TESTING = True
     CAPTCHA_FIXED_ANSWER = "TEST"
     RATELIMIT_ENABLED = True
