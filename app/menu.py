@@ -17,4 +17,10 @@ def register_views(appbuilder):
     appbuilder.add_view(ReferenceItemModelView, "参考数据", label=_l("参考数据"), icon="fa-book",
                         category="系统管理")
 
+    from app.applications.views import ApplicationDocumentView, ApplyView, MyApplicationModelView
+
+    appbuilder.add_view(ApplyView, "我要报名", label=_l("我要报名"), icon="fa-pencil-square-o")
+    appbuilder.add_view(MyApplicationModelView, "本单位报名管理", label=_l("报名管理"), icon="fa-list-alt")
+    appbuilder.add_view_no_menu(ApplicationDocumentView)
+
     appbuilder.add_view_no_menu(PasswordChangeView)

@@ -13,6 +13,8 @@ ROLE_NAMES = (SYSTEM_ADMIN, FINANCE, DISTRICT_ADMIN, GRASSROOTS)
 
 READ = ("can_list", "can_show")
 CRUD = ("can_list", "can_show", "can_add", "can_edit", "can_delete")
+#: 申请表 print view and attachment downloads (scoped to the user's organisation subtree).
+DOCUMENTS = ("can_print", "can_download")
 #: Pages every signed-in user has (the home page needs no permission, only a login).
 COMMON_VIEWS = {}
 
@@ -34,15 +36,20 @@ ROLE_VIEWS = {
         "CampaignModelView": CRUD,
         "BatchModelView": CRUD,
         "ReferenceItemModelView": CRUD,
+        "ApplicationDocumentView": DOCUMENTS,
     },
     FINANCE: {
         "CampaignListView": READ,
     },
     DISTRICT_ADMIN: {
         "CampaignListView": READ,
+        "ApplicationDocumentView": DOCUMENTS,
     },
     GRASSROOTS: {
         "CampaignListView": READ,
+        "ApplyView": ("can_apply",),
+        "MyApplicationModelView": READ + ("withdraw",),
+        "ApplicationDocumentView": DOCUMENTS,
     },
 }
 
@@ -51,7 +58,7 @@ ROLE_MENUS = {
                    "Security", "User's Statistics"),
     FINANCE: ("报名活动列表",),
     DISTRICT_ADMIN: ("报名活动列表",),
-    GRASSROOTS: ("报名活动列表",),
+    GRASSROOTS: ("报名活动列表", "我要报名", "本单位报名管理"),
 }
 
 

@@ -2,7 +2,9 @@
 from sqlalchemy import (Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.applications.rules import mask_card, mask_id_number
 from app.models_base import Model, utcnow
+from app.reference import data
 from app.review.states import NOT_LIVE, State
 
 #: A claim is live unless rejected, withdrawn or voided; only live claims block another one.
@@ -88,6 +90,27 @@ class Application(Model):
     @property
     def state_title(self):
         return State(self.state).title
+
+    @property
+    def variant_title(self):
+        return data.names(data.VARIANTS).get(self.variant, self.variant)
+
+    @property
+    def new_level_title(self):
+        return data.names(data.SKILL_LEVELS).get(self.new_level, self.new_level)
+
+    @property
+    def form_name(self):
+        """报名表名称 in 报名管理: the campaign and its batch."""
+        return f"{self.campaign.name}（{self.batch.name}）" if self.campaign and self.batch else ""
+
+    @property
+    def masked_id_number(self):
+        return mask_id_number(self.id_number)
+
+    @property
+    def masked_card(self):
+        return mask_card(self.union_card_no or self.bank_card_no)
 
     def __str__(self):
         return f"{self.name}（{self.certificate_no}）"

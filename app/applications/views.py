@@ -1,0 +1,376 @@
+"""Intake screens of the 基层工会用户 (我要报名, 报名管理, 修改报名表, 撤回) and the application documents
+(申请表 print view, attachment downloads) that every role may open within its scope. HTTP only: every
+check is made by the intake services and the workflow."""
+from flask import abort, flash, g, redirect, request, send_file, url_for
+from flask_appbuilder import BaseView, expose, has_access
+from flask_appbuilder.actions import action
+from flask_appbuilder.models.sqla.filters import FilterEqual, FilterEqualFunction, SQLAFilterConverter
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.widgets import ListWidget
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from wtforms import SelectField
+
+from app.applications import attachments as files
+from app.applications import rules, services
+from app.applications.forms import BANK_SUGGESTIONS, ApplicationForm, attachment_input, file_input
+from app.applications.models import Application, Attachment
+from app.campaigns import services as campaigns
+from app.campaigns.models import Batch, CampaignState
+from app.extensions import db
+from app.orgs.services import district_of
+from app.reference import data
+from app.review import workflow
+from app.review.models import ReviewRecord
+from app.review.services import ConcurrentChange
+from app.review.states import State, title_of
+from app.security.scoping import scope_filter
+from app.security.views_base import ScopedModelView
+
+#: The notes (注1–7) of 附件1/附件2; note 2 names the issuing authority of each variant.
+ISSUER_NOTE = {
+    data.VARIANT_GENERAL: "本市人社主管部门",
+    data.VARIANT_INDUSTRY: "国家相关行业主管部门",
+}
+
+
+def form_notes(variant, cert_from=None):
+    since = rules.format_cn_date(cert_from) if cert_from else "2014年1月1日"
+    issuer = ISSUER_NOTE.get(variant, ISSUER_NOTE[data.VARIANT_GENERAL])
+    return [
+        "申请人须为本市工会会员，并首次获得相应工种的技师（国家职业资格二级）或高级技师（国家职业资格一级）证书。",
+        f"新获技能等级证书须为{issuer}颁发，且发证日期为{since}以后。",
+        "“所属行业”栏应按国民经济行业分类填写，如制造业、建筑业等。",
+        "“学历”栏填写本人所获最高学历，如小学、初中、高中、中专、大专、本科、硕士研究生、博士研究生等。",
+        "“原有最高技能等级”、“原有技能等级取得时间”栏填写新晋升为技师或高级技师之前所获得的最高技能等级及取得时间；"
+        "其余“工种”、“现晋升的技能等级”等栏目均填写新晋升等级的相关信息，所填信息须与新获等级证书一致。",
+        "已取得由市总工会发放的工会会员服务卡的申请人填写“工会会员服务卡卡号”栏，不必填写“银行名称及卡号”栏；"
+        "未办理或正在办理工会会员服务卡的申请人填写“银行名称及卡号”栏，不必填写“工会会员服务卡号”栏。",
+        "“单位性质”栏填写申请人所在单位性质，如国有、集体、个私、合资、外资等。",
+    ]
+
+
+def reference_names():
+    """list name → code → name, for showing stored codes (inactive items included)."""
+    from app.reference.models import ReferenceItem
+
+    names = {}
+    for item in db.session.scalars(select(ReferenceItem)):
+        names.setdefault(item.list_name, {})[item.code] = item.name
+    names["skill_level"] = {**data.names(data.SKILL_LEVELS), **names.get("skill_level", {})}
+    return names
+
+
+def own_application_or_404(application_id, user):
+    """An application of the user's own unit (the clerk corrects and withdraws only those)."""
+    application = db.session.scalar(select(Application).where(
+        Application.id == application_id, Application.organisation_id == user.organisation_id,
+        scope_filter(Application.organisation_id, user)))
+    if application is None:
+        abort(404)
+    return application
+
+
+def scoped_application_or_404(application_id, user):
+    application = db.session.scalar(select(Application).where(
+        Application.id == application_id, scope_filter(Application.organisation_id, user)))
+    if application is None:
+        abort(404)
+    return application
+
+
+def attachments_by_kind(attachments):
+    chosen = {}
+    for attachment in attachments:
+        chosen[attachment.kind] = attachment  # the newest of a kind wins
+    return chosen
+
+
+def receive_uploads(user, application=None):
+    """Store the files sent with the form and pick, per kind, the scan the form now carries: a new
+    upload, else the one uploaded before (its id rides in a hidden input). Returns (by kind, errors)."""
+    previous = attachments_by_kind(services.resolve_attachments(
+        user, [request.form.get(attachment_input(kind), "") for kind in files.KINDS], application))
+    chosen, errors = dict(previous), {}
+    for kind in files.KINDS:
+        storage = request.files.get(file_input(kind))
+        if storage is None or not storage.filename:
+            continue
+        try:
+            chosen[kind] = files.store_upload(user, kind, storage.filename, storage.stream)
+        except files.UploadRefused as exc:
+            errors[services.attachment_field(kind)] = [str(exc)]
+    return chosen, errors
+
+
+def merge_upload_errors(errors, upload_errors):
+    """A refused upload explains the missing scan better than “请上传…”."""
+    merged = {k: list(v) for k, v in errors.items()}
+    for name, messages in upload_errors.items():
+        merged[name] = messages
+    return merged
+
+
+class ApplyView(BaseView):
+    """我要报名: the open batches, the 申请表 form of both variants, and 修改报名表."""
+
+    route_base = "/apply"
+    default_view = "index"
+    method_permission_name = {"index": "apply", "new": "apply", "edit": "apply"}
+
+    @expose("/")
+    @has_access
+    def index(self):
+        day = campaigns.today()
+        return self.render_template("applications/apply_index.html", open_batches=campaigns.open_batches(day),
+                                    upcoming=campaigns.upcoming_batches(day), today=day,
+                                    variants=data.VARIANTS)
+
+    @expose("/batch/<int:batch_id>", methods=["GET", "POST"])
+    @has_access
+    def new(self, batch_id):
+        user = g.user
+        batch = db.session.get(Batch, batch_id)
+        if batch is None or batch.campaign.state == CampaignState.DRAFT.value:
+            abort(404)
+        campaign = batch.campaign
+        day = campaigns.today()
+        closed = campaigns.batch_closed_reason(batch, day)
+        errors, warnings, chosen = {}, {}, {}
+        if request.method == "POST":
+            form = ApplicationForm(formdata=request.form)
+            chosen, upload_errors = receive_uploads(user)
+            db.session.commit()  # uploads outlive a refusal: the user need not choose the files again
+            ids = [a.id for a in chosen.values()]
+            try:
+                if upload_errors:
+                    checked = services.submission_check(user, campaign, batch, form.values(), ids, today=day)
+                    raise services.ApplicationRejected(merge_upload_errors(checked.errors, upload_errors),
+                                                       checked.warnings)
+                application = services.submit_application(user, campaign, batch, form.values(), ids, today=day)
+                db.session.commit()
+            except services.ApplicationRejected as exc:
+                db.session.rollback()
+                errors, warnings = exc.errors, exc.warnings
+            else:
+                flash(f"申报成功：{application.name}的申请已提交，状态为“未审核”。请打印申请表，盖章后报送区县局（产业）工会。",
+                      "success")
+                flash_warnings(application.intake_warnings)
+                return redirect(url_for("MyApplicationModelView.show", pk=application.id))
+        else:
+            files.purge_stale_uploads(user)
+            form = ApplicationForm()
+            variant = request.args.get("variant")
+            form.variant.data = variant if variant in dict(data.VARIANTS) else None
+            organisation = user.organisation
+            form.employer.data = (organisation.unit_name or "") if organisation is not None else ""
+        return self.render_form(form, campaign=campaign, batch=batch, closed=closed, errors=errors,
+                                warnings=warnings, chosen=chosen, application=None,
+                                title=f"我要报名 · {campaign.name}（{batch.name}）")
+
+    @expose("/edit/<int:application_id>", methods=["GET", "POST"])
+    @has_access
+    def edit(self, application_id):
+        user = g.user
+        application = own_application_or_404(application_id, user)
+        day = campaigns.today()
+        errors, warnings = {}, {}
+        if request.method == "POST":
+            form = ApplicationForm(formdata=request.form, include_codes=self._stored_codes(application))
+            chosen, upload_errors = receive_uploads(user, application)
+            db.session.commit()
+            ids = [a.id for a in chosen.values()]
+            try:
+                if upload_errors:
+                    checked = services.correction_check(application, user, form.values(), ids, today=day)
+                    raise services.ApplicationRejected(merge_upload_errors(checked.errors, upload_errors),
+                                                       checked.warnings)
+                services.correct_application(application, user, form.values(), ids,
+                                             expected_version=form.version.data or None, today=day)
+                db.session.commit()
+            except services.ApplicationRejected as exc:
+                db.session.rollback()
+                errors, warnings = exc.errors, exc.warnings
+                application = own_application_or_404(application_id, user)
+            else:
+                flash("修改报名表成功", "success")
+                flash_warnings(application.intake_warnings)
+                return redirect(url_for("MyApplicationModelView.show", pk=application.id))
+        else:
+            try:
+                workflow.check("correct", application, user, day)
+            except workflow.WorkflowDenied as exc:
+                flash(str(exc), "warning")
+                return redirect(url_for("MyApplicationModelView.show", pk=application.id))
+            form = ApplicationForm(include_codes=self._stored_codes(application))
+            form.fill_from(application)
+            chosen = attachments_by_kind(application.attachments)
+        return self.render_form(form, campaign=application.campaign, batch=application.batch, closed=None,
+                                errors=errors, warnings=warnings, chosen=chosen, application=application,
+                                title=f"修改报名表 · {application.name}")
+
+    @staticmethod
+    def _stored_codes(application):
+        return [application.industry, application.education, application.unit_kind, application.hukou_province,
+                application.certificate_issuer]
+
+    def render_form(self, form, **context):
+        user = g.user
+        organisation = user.organisation
+        district = district_of(organisation) if organisation is not None else None
+        for name, messages in context["errors"].items():
+            if name in rules.FIELD_LABELS:
+                getattr(form, name).errors = list(messages)
+        context["form_errors"] = context["errors"].get(services.FORM, [])
+        summary = []
+        for name, messages in context["errors"].items():
+            if name == services.FORM:
+                continue
+            label = rules.FIELD_LABELS.get(name) or files.KIND_TITLES.get(name.replace("attachment_", ""), name)
+            summary.extend((name, label, m) for m in messages)
+        return self.render_template(
+            "applications/form.html", form=form, district=district, today=campaigns.today(),
+            kinds=files.KIND_TITLES, required=files.required_kinds, attachment_input=attachment_input,
+            file_input=file_input, attachment_field=services.attachment_field, size_text=files.size_text,
+            max_upload=files.max_bytes(), banks=BANK_SUGGESTIONS, summary=summary,
+            notes=form_notes(form.variant.data, context["campaign"].cert_issued_from),
+            general_notes=form_notes(data.VARIANT_GENERAL, context["campaign"].cert_issued_from),
+            industry_notes=form_notes(data.VARIANT_INDUSTRY, context["campaign"].cert_issued_from),
+            variant_titles=dict(data.VARIANTS), **context)
+
+
+def flash_warnings(warnings):
+    for name, messages in (warnings or {}).items():
+        for message in messages:
+            flash(f"请核对{rules.FIELD_LABELS.get(name, name)}：{message}", "warning")
+
+
+class ApplicationDocumentView(BaseView):
+    """申请表 print view and attachment downloads, for anyone whose scope includes the application."""
+
+    route_base = "/application"
+    default_view = "print_form"
+    method_permission_name = {"print_form": "print", "attachment": "download"}
+
+    @expose("/<int:application_id>/print")
+    @has_access
+    def print_form(self, application_id):
+        application = scoped_application_or_404(application_id, g.user)
+        return self.render_template(
+            "applications/print.html", item=application, names=reference_names(),
+            notes=form_notes(application.variant, application.campaign.cert_issued_from),
+            attachments=application.attachments, kinds=files.KIND_TITLES)
+
+    @expose("/attachment/<int:attachment_id>")
+    @has_access
+    def attachment(self, attachment_id):
+        user = g.user
+        attachment = db.session.get(Attachment, attachment_id)
+        if attachment is None:
+            abort(404)
+        if attachment.application_id is None:
+            # Not submitted yet: only its uploader has it (on a refused form).
+            if attachment.uploaded_by_id != user.id:
+                abort(404)
+        else:
+            scoped_application_or_404(attachment.application_id, user)
+        path = files.stored_path(attachment)
+        if not path.is_file():
+            abort(404)
+        extension = files.EXTENSIONS.get(attachment.content_type, "")
+        name = attachment.original_name
+        if extension and not name.lower().endswith(extension) and not (
+                extension == ".jpg" and name.lower().endswith(".jpeg")):
+            name += extension
+        # Images (checked by Pillow) are shown in the browser; a PDF is handed over as a download.
+        response = send_file(path, mimetype=attachment.content_type, download_name=name,
+                             as_attachment=attachment.content_type == files.PDF, max_age=0,
+                             conditional=False, etag=False)
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+# ------------------------------------------------------------------------------------------------
+# 报名管理 of the 基层工会用户
+# ------------------------------------------------------------------------------------------------
+
+class StateFilterConverter(SQLAFilterConverter):
+    """The state is filtered by “equal to” one of its Chinese titles only."""
+
+    def convert(self, col_name):
+        if col_name == "state":
+            return [FilterEqual(col_name, self.datamodel)]
+        return super().convert(col_name)
+
+
+class ApplicationInterface(SQLAInterface):
+    filter_converter_class = StateFilterConverter
+
+
+class MyApplicationListWidget(ListWidget):
+    template = "applications/my_list_widget.html"
+
+
+STATE_CHOICES = [(s.value, s.title) for s in State]
+
+
+class MyApplicationModelView(ScopedModelView):
+    """报名管理: the applications of the clerk's own unit (报名表名称, 起始时间, 结束时间, 姓名, 状态, 操作)."""
+
+    datamodel = ApplicationInterface(Application)
+    base_permissions = ["can_list", "can_show"]
+    base_filters = [["organisation_id", FilterEqualFunction, lambda: getattr(g.user, "organisation_id", None)]]
+    list_title = _l("报名管理")
+    show_title = _l("查看报名表")
+    list_columns = ["form_name", "batch.opens_on", "batch.system_deadline", "name", "masked_id_number",
+                    "new_level_title", "state_title"]
+    label_columns = {
+        "form_name": _l("报名表名称"), "batch.opens_on": _l("起始时间"), "batch.system_deadline": _l("结束时间"),
+        "name": _l("姓名"), "masked_id_number": _l("身份证号码"), "new_level_title": _l("现晋升的技能等级"),
+        "state_title": _l("状态"), "state": _l("状态"), "campaign": _l("报名活动"), "batch": _l("批次"),
+        "certificate_no": _l("等级证书编号"),
+    }
+    search_columns = ["state", "name", "certificate_no", "campaign"]
+    search_form_extra_fields = {"state": SelectField(_l("状态"), choices=STATE_CHOICES)}
+    order_columns = ["name"]
+    base_order = ("id", "desc")
+    list_widget = MyApplicationListWidget
+    list_template = "applications/my_list.html"
+    show_template = "applications/my_show.html"
+
+    @expose("/list/")
+    @has_access
+    def list(self):
+        widgets = self._list()
+        return self.render_template(self.list_template, title=self.list_title, widgets=widgets,
+                                    states=STATE_CHOICES, current_state=request.args.get("_flt_0_state", ""))
+
+    @expose("/show/<pk>")
+    @has_access
+    def show(self, pk):
+        item = self.get_scoped_or_404(pk)
+        user = g.user
+        day = campaigns.today()
+        allowed = {t.name for t in workflow.available_transitions(item, user, day)}
+        reviews = db.session.scalars(select(ReviewRecord).where(ReviewRecord.application_id == item.id)
+                                     .order_by(ReviewRecord.id)).all()
+        return self.render_template(
+            self.show_template, title=self.show_title, item=item, names=reference_names(), allowed=allowed,
+            reviews=reviews, action_titles=workflow.ACTION_TITLES, state_title=title_of,
+            local_time=campaigns.local_time, kinds=files.KIND_TITLES, size_text=files.size_text,
+            attachments=item.attachments, notes=form_notes(item.variant, item.campaign.cert_issued_from))
+
+    @action("withdraw", _l("撤回"), confirmation=_l("撤回后该申请将标记为“已撤回”，不能再修改。确定撤回吗？"),
+            icon="fa-undo", multiple=False, single=True)
+    def withdraw(self, item):
+        try:
+            services.withdraw_application(item, g.user, expected_version=request.form.get("version") or None)
+            db.session.commit()
+        except (workflow.WorkflowDenied, ConcurrentChange) as exc:
+            db.session.rollback()
+            flash(str(exc), "danger")
+        else:
+            flash(f"已撤回{item.name}的申请", "success")
+        return redirect(url_for("MyApplicationModelView.show", pk=item.id))
