@@ -142,7 +142,7 @@ def _conflict_refusal(exc, cleaned, user, exclude_id):
             conflicts["certificate_no"] = "该等级证书编号刚刚已被另一份申请使用，同一证书不能重复申报"
         else:
             conflicts["id_number"] = "该职工的同等级奖励申请刚刚已由他人提交，每人每个等级只能获得一次奖励"
-    return ApplicationRejected(conflicts)
+    return ApplicationRejected({name: [message] for name, message in conflicts.items()})
 
 
 def _link_attachments(application, attachments, variant):

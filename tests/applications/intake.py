@@ -70,9 +70,10 @@ def scans(variant="general", **override):
     return {k: v for k, v in files.items() if v is not None}
 
 
-def post_form(client, path, values, files=None, extra=None):
-    """POST the application form at ``path`` as a browser would (CSRF token from the page itself)."""
-    token = csrf_token(client, path)
+def post_form(client, path, values, files=None, extra=None, token_path=None):
+    """POST the application form at ``path`` as a browser would (CSRF token from the page itself, or
+    from ``token_path`` when the form page itself redirects)."""
+    token = csrf_token(client, token_path or path)
     data = {"csrf_token": token, **form_fields(values), **(extra or {})}
     for kind, (content, filename) in (files or {}).items():
         data[f"file_{kind}"] = (io.BytesIO(content), filename)
@@ -101,8 +102,10 @@ def input_value(html, name):
 def selected_value(html, name):
     match = re.search(r'<select[^>]*name="%s"[^>]*>(.*?)</select>' % re.escape(name), html, re.S)
     assert match, f"no select {name}"
-    option = re.search(r'<option selected value="([^"]*)"|<option[^>]*value="([^"]*)"[^>]*selected', match.group(1))
-    return (option.group(1) or option.group(2)) if option else ""
+    for option in re.findall(r"<option[^>]*>", match.group(1)):
+        if re.search(r"\sselected[\s>]", option):
+            return re.search(r'value="([^"]*)"', option).group(1)
+    return ""
 
 
 def checked_value(html, name):
