@@ -17,6 +17,14 @@ def register_views(appbuilder):
     appbuilder.add_view(ReferenceItemModelView, "参考数据", label=_l("参考数据"), icon="fa-book",
                         category="系统管理")
 
+    from app.accounts.views import DistrictAdminModelView, GrassrootsUserModelView, SecurityEventModelView
+
+    appbuilder.add_view(DistrictAdminModelView, "区县局管理员账号", label=_l("区县局管理员账号"), icon="fa-user-secret",
+                        category="系统管理")
+    appbuilder.add_view(SecurityEventModelView, "安全日志", label=_l("安全日志"), icon="fa-shield",
+                        category="系统管理")
+    appbuilder.add_view(GrassrootsUserModelView, "用户管理", label=_l("用户管理"), icon="fa-users")
+
     from app.applications.views import ApplicationDocumentView, ApplyView, MyApplicationModelView
 
     appbuilder.add_view(ApplyView, "我要报名", label=_l("我要报名"), icon="fa-pencil-square-o")

@@ -43,7 +43,12 @@ def register_web(app):
         return response
 
     def error_page(code, message):
+        from flask import g
+
         from app.extensions import appbuilder
+
+        # A refusal raised before FAB's own hook (CSRF, rate limit) still renders the navbar.
+        g.setdefault("user", current_user)
 
         return render_template("error.html", code=code, message=message, appbuilder=appbuilder,
                                base_template=appbuilder.base_template), code
@@ -52,3 +57,4 @@ def register_web(app):
     app.register_error_handler(403, lambda _e: error_page(403, "您没有执行此操作的权限。"))
     app.register_error_handler(413, lambda _e: error_page(413, "上传的文件太大。"))
     app.register_error_handler(400, lambda _e: error_page(400, "请求无效或页面已过期，请返回后刷新页面重试。"))
+    app.register_error_handler(429, lambda _e: error_page(429, "操作过于频繁，请稍后再试。"))

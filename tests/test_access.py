@@ -9,12 +9,14 @@ from tests.conftest import csrf_token, login
 
 #: Menu entries (their labels as shown) each role must see, and ones it must not.
 EXPECTED_MENUS = {
-    roles.SYSTEM_ADMIN: {"系统管理", "组织机构", "报名活动", "批次", "参考数据"},
+    roles.SYSTEM_ADMIN: {"系统管理", "组织机构", "报名活动", "批次", "参考数据", "区县局管理员账号", "安全日志"},
     roles.FINANCE: {"报名活动"},
-    roles.DISTRICT_ADMIN: {"报名活动"},
+    roles.DISTRICT_ADMIN: {"报名活动", "用户管理"},
     roles.GRASSROOTS: {"报名活动"},
 }
-ADMIN_ONLY_MENUS = {"系统管理", "组织机构", "参考数据", "批次"}
+ADMIN_ONLY_MENUS = {"系统管理", "组织机构", "参考数据", "批次", "区县局管理员账号", "安全日志"}
+#: Entries only the 区县局管理员 has.
+DISTRICT_ONLY_MENUS = {"用户管理"}
 
 
 def menu_labels(html):
@@ -56,6 +58,8 @@ def test_demo_role_logs_in_changes_password_and_sees_only_its_menus(app, db, mak
     assert home.status_code == 200
     labels = menu_labels(home.get_data(as_text=True))
     assert EXPECTED_MENUS[role] <= labels
+    if role != roles.DISTRICT_ADMIN:
+        assert not (DISTRICT_ONLY_MENUS & labels)
     if role != roles.SYSTEM_ADMIN:
         assert not (ADMIN_ONLY_MENUS & labels)
         assert client.get("/campaignmodelview/list/").status_code in (302, 403)

@@ -15,6 +15,7 @@ EVENT_TITLES = {
     "account_changed": "修改账号",
     "account_deactivated": "停用账号",
     "role_changed": "角色变更",
+    "org_changed": "修改组织机构",
     "export": "导出数据",
 }
 

@@ -2,9 +2,9 @@
 import warnings
 
 from flask_appbuilder.security.sqla.models import User
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, cast, null
 from sqlalchemy import exc as sa_exc
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from app.models_base import Model, utcnow
 
@@ -28,6 +28,24 @@ with warnings.catch_warnings():
         session_epoch: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
 
         organisation = relationship("Organisation", lazy="joined")
+        #: 报名次数: filled only by list queries that ask for it (app.accounts.views.UserListInterface).
+        application_count = query_expression(cast(null(), Integer))
+
+        @property
+        def district_name(self):
+            """区县局: the 区县局（产业）工会 the account's organisation belongs to."""
+            from app.orgs.services import district_of
+
+            district = district_of(self.organisation) if self.organisation is not None else None
+            return district.name if district is not None else ""
+
+        @property
+        def unit_name(self):
+            """单位: the employer of the account's 基层工会 (its name when no 单位 is recorded)."""
+            org = self.organisation
+            if org is None:
+                return ""
+            return org.unit_name or org.name
 
         @property
         def display_name(self):
@@ -70,4 +88,11 @@ class SecurityEvent(Model):
     target_user_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"))
 
     user = relationship("AppUser", foreign_keys=[user_id])
+    target = relationship("AppUser", foreign_keys=[target_user_id])
     organisation = relationship("Organisation")
+
+    @property
+    def event_title(self):
+        from app.accounts.events import EVENT_TITLES
+
+        return EVENT_TITLES.get(self.event, self.event)

@@ -32,7 +32,10 @@ FAB_SECURITY_VIEWS = {
 ROLE_VIEWS = {
     SYSTEM_ADMIN: {
         **FAB_SECURITY_VIEWS,
-        "OrganisationModelView": CRUD,
+        # No can_delete: an organisation is deactivated (停用), never deleted.
+        "OrganisationModelView": ("can_list", "can_show", "can_add", "can_edit", "deactivate", "activate"),
+        "DistrictAdminModelView": CRUD + ("resetpassword",),
+        "SecurityEventModelView": READ,
         "CampaignModelView": CRUD,
         "BatchModelView": CRUD,
         "ReferenceItemModelView": CRUD,
@@ -43,6 +46,7 @@ ROLE_VIEWS = {
     },
     DISTRICT_ADMIN: {
         "CampaignListView": READ,
+        "GrassrootsUserModelView": CRUD + ("resetpassword",),
         "ApplicationDocumentView": DOCUMENTS,
     },
     GRASSROOTS: {
@@ -54,10 +58,10 @@ ROLE_VIEWS = {
 }
 
 ROLE_MENUS = {
-    SYSTEM_ADMIN: ("系统管理", "组织机构", "报名活动", "批次", "参考数据", "List Users", "List Roles",
-                   "Security", "User's Statistics"),
+    SYSTEM_ADMIN: ("系统管理", "组织机构", "报名活动", "批次", "参考数据", "区县局管理员账号", "安全日志",
+                   "List Users", "List Roles", "Security", "User's Statistics"),
     FINANCE: ("报名活动列表",),
-    DISTRICT_ADMIN: ("报名活动列表",),
+    DISTRICT_ADMIN: ("报名活动列表", "用户管理"),
     GRASSROOTS: ("报名活动列表", "我要报名", "本单位报名管理"),
 }
 

@@ -127,3 +127,59 @@ def change_password(user, old_password, new_password):
 
     # This session stays valid: it carries the new epoch.
     session["epoch"] = user.session_epoch
+
+
+def reset_password(user, actor):
+    """An admin's reset: a one-time password (returned, to be shown once), changed at the next login.
+
+    It ends the user's sessions (set_password bumps the epoch) and lifts a login lock.
+    """
+    from app.accounts.events import record_event
+    from app.accounts.lockout import unlock
+
+    password = one_time_password()
+    set_password(user, password, must_change=True)
+    unlock(user)
+    record_event("password_reset", user=actor, target=user, detail=f"重置账号 {user.username} 的密码")
+    db.session.commit()
+    return password
+
+
+def deactivate_account(user, actor):
+    """删除 in the manual: the account can no longer log in; the row and its applications stay."""
+    from app.accounts.events import record_event
+
+    if not user.active:
+        return False
+    user.active = False
+    user.session_epoch = (user.session_epoch or 0) + 1
+    user.changed_on = utcnow()
+    user.changed_by_fk = getattr(actor, "id", None)
+    record_event("account_deactivated", user=actor, target=user, detail=f"停用账号 {user.username}")
+    db.session.commit()
+    return True
+
+
+
+def field_values(item, names):
+    """The values of ``names`` on ``item`` (relationships by id, roles by name), to compare before/after.
+
+    Taken before a form writes to the row: SQLAlchemy's own history is lost when loading a collection
+    autoflushes the changes made so far.
+    """
+    values = {}
+    for name in names:
+        if name == "roles":
+            values[name] = sorted(r.name for r in item.roles)
+        elif name.endswith("_id") and hasattr(item, name[:-3]):
+            related = getattr(item, name[:-3])
+            values[name] = related.id if related is not None else None
+        else:
+            values[name] = getattr(item, name)
+    return values
+
+
+def changed_fields(before, item):
+    """The names whose value on ``item`` differs from the snapshot ``before`` (see field_values)."""
+    after = field_values(item, list(before))
+    return [name for name in before if before[name] != after[name]]

@@ -23,12 +23,31 @@ def check_parent(kind, parent):
 
 def create_org(name, kind, parent=None, **fields):
     """Add an organisation under ``parent`` and give it its path."""
-    check_parent(kind, parent)
-    org = Organisation(name=name, kind=OrgKind(kind).value, parent=parent, path="/", **fields)
+    return attach_new_org(Organisation(name=name, kind=OrgKind(kind).value, parent=parent, **fields))
+
+
+def attach_new_org(org):
+    """Insert a new Organisation (kind and parent set) with its path, in the current transaction."""
+    check_parent(org.kind, org.parent)
+    org.path = "/"  # replaced below, before anything is committed
     db.session.add(org)
     db.session.flush()
-    org.path = f"{parent.path if parent else '/'}{org.id}/"
+    org.path = f"{org.parent.path if org.parent else '/'}{org.id}/"
+    db.session.flush()
     return org
+
+
+def expected_path(org):
+    return f"{org.parent.path if org.parent else '/'}{org.id}/"
+
+
+def set_active(orgs, active):
+    """停用 / 启用: organisations are never deleted (their applications and users keep their history)."""
+    changed = [org for org in orgs if org.active != active]
+    for org in changed:
+        org.active = active
+    db.session.flush()
+    return changed
 
 
 def move_org(org, new_parent):
