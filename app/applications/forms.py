@@ -13,7 +13,7 @@ from app.campaigns.services import reference_items
 from app.reference import data
 
 L = rules.FIELD_LABELS
-PLEASE_CHOOSE = ("", "请选择")
+PLEASE_CHOOSE = ("", _l("请选择"))
 YES, NO = "1", "0"
 #: Common banks, offered as suggestions only (any bank name may be typed).
 BANK_SUGGESTIONS = ("中国工商银行", "中国农业银行", "中国银行", "中国建设银行", "交通银行", "中国邮政储蓄银行",
@@ -49,7 +49,7 @@ class ApplicationForm(FlaskForm):
     unit_kind = SelectField(L["unit_kind"], validate_choice=False)
     address = StringField(L["address"], render_kw=dict(maxlength=100))
     postcode = StringField(L["postcode"], render_kw=dict(maxlength=6, inputmode="numeric"))
-    is_migrant = RadioField(L["is_migrant"], choices=[(YES, "是"), (NO, "否")])
+    is_migrant = RadioField(L["is_migrant"], choices=[(YES, _l("是")), (NO, _l("否"))])
     hukou_province = SelectField(L["hukou_province"], validate_choice=False)
     years_in_city = StringField(L["years_in_city"], render_kw=dict(maxlength=3, inputmode="numeric"))
     hr_opinion = TextAreaField(L["hr_opinion"], render_kw=dict(maxlength=200, rows=2))
@@ -64,7 +64,7 @@ class ApplicationForm(FlaskForm):
 
         def pairs(list_name, only=None):
             items = reference_items(list_name, keep)
-            return [PLEASE_CHOOSE] + [(i.code, i.name if i.active else f"{i.name}（已停用）")
+            return [PLEASE_CHOOSE] + [(i.code, i.name if i.active else _l("%(name)s（已停用）", name=i.name))
                                       for i in items if only is None or i.code in only]
 
         self.industry.choices = pairs("industry")
@@ -77,7 +77,7 @@ class ApplicationForm(FlaskForm):
         # 发证机构 values are the names (the certificate shows the name); the variant each belongs to
         # rides along for the page script that offers only the chosen variant's issuers.
         self.certificate_issuer.choices = [PLEASE_CHOOSE] + [
-            (i.name, i.name if i.active else f"{i.name}（已停用）", {"data-variant": i.variant or ""})
+            (i.name, i.name if i.active else _l("%(name)s（已停用）", name=i.name), {"data-variant": i.variant or ""})
             for i in reference_items("issuer", keep)]
 
     def values(self):

@@ -7,6 +7,7 @@ from flask_appbuilder.actions import action
 from flask_appbuilder.models.sqla.filters import FilterEqual, FilterEqualFunction, SQLAFilterConverter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.widgets import ListWidget
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import SelectField
@@ -38,15 +39,15 @@ def form_notes(variant, cert_from=None):
     since = rules.format_cn_date(cert_from) if cert_from else "2014年1月1日"
     issuer = ISSUER_NOTE.get(variant, ISSUER_NOTE[data.VARIANT_GENERAL])
     return [
-        "申请人须为本市工会会员，并首次获得相应工种的技师（国家职业资格二级）或高级技师（国家职业资格一级）证书。",
-        f"新获技能等级证书须为{issuer}颁发，且发证日期为{since}以后。",
-        "“所属行业”栏应按国民经济行业分类填写，如制造业、建筑业等。",
-        "“学历”栏填写本人所获最高学历，如小学、初中、高中、中专、大专、本科、硕士研究生、博士研究生等。",
-        "“原有最高技能等级”、“原有技能等级取得时间”栏填写新晋升为技师或高级技师之前所获得的最高技能等级及取得时间；"
-        "其余“工种”、“现晋升的技能等级”等栏目均填写新晋升等级的相关信息，所填信息须与新获等级证书一致。",
-        "已取得由市总工会发放的工会会员服务卡的申请人填写“工会会员服务卡卡号”栏，不必填写“银行名称及卡号”栏；"
-        "未办理或正在办理工会会员服务卡的申请人填写“银行名称及卡号”栏，不必填写“工会会员服务卡号”栏。",
-        "“单位性质”栏填写申请人所在单位性质，如国有、集体、个私、合资、外资等。",
+        _("申请人须为本市工会会员，并首次获得相应工种的技师（国家职业资格二级）或高级技师（国家职业资格一级）证书。"),
+        _("新获技能等级证书须为%(issuer)s颁发，且发证日期为%(since)s以后。", issuer=_(issuer), since=since),
+        _("“所属行业”栏应按国民经济行业分类填写，如制造业、建筑业等。"),
+        _("“学历”栏填写本人所获最高学历，如小学、初中、高中、中专、大专、本科、硕士研究生、博士研究生等。"),
+        _("“原有最高技能等级”、“原有技能等级取得时间”栏填写新晋升为技师或高级技师之前所获得的最高技能等级及取得时间；"
+          "其余“工种”、“现晋升的技能等级”等栏目均填写新晋升等级的相关信息，所填信息须与新获等级证书一致。"),
+        _("已取得由市总工会发放的工会会员服务卡的申请人填写“工会会员服务卡卡号”栏，不必填写“银行名称及卡号”栏；"
+          "未办理或正在办理工会会员服务卡的申请人填写“银行名称及卡号”栏，不必填写“工会会员服务卡号”栏。"),
+        _("“单位性质”栏填写申请人所在单位性质，如国有、集体、个私、合资、外资等。"),
     ]
 
 
@@ -153,8 +154,8 @@ class ApplyView(BaseView):
                 db.session.rollback()
                 errors, warnings = exc.errors, exc.warnings
             else:
-                flash(f"申报成功：{application.name}的申请已提交，状态为“未审核”。请打印申请表，盖章后报送区县局（产业）工会。",
-                      "success")
+                flash(_("申报成功：%(name)s的申请已提交，状态为“未审核”。请打印申请表，盖章后报送区县局（产业）工会。",
+                        name=application.name), "success")
                 flash_warnings(application.intake_warnings)
                 return redirect(url_for("MyApplicationModelView.show", pk=application.id))
         else:
@@ -165,8 +166,7 @@ class ApplyView(BaseView):
             organisation = user.organisation
             form.employer.data = (organisation.unit_name or "") if organisation is not None else ""
         return self.render_form(form, campaign=campaign, batch=batch, closed=closed, errors=errors,
-                                warnings=warnings, chosen=chosen, application=None,
-                                title=f"我要报名 · {campaign.name}（{batch.name}）")
+                                warnings=warnings, chosen=chosen, application=None)
 
     @expose("/edit/<int:application_id>", methods=["GET", "POST"])
     @has_access
@@ -193,7 +193,7 @@ class ApplyView(BaseView):
                 errors, warnings = exc.errors, exc.warnings
                 application = own_application_or_404(application_id, user)
             else:
-                flash("修改报名表成功", "success")
+                flash(_("修改报名表成功"), "success")
                 flash_warnings(application.intake_warnings)
                 return redirect(url_for("MyApplicationModelView.show", pk=application.id))
         else:
@@ -206,8 +206,7 @@ class ApplyView(BaseView):
             form.fill_from(application)
             chosen = attachments_by_kind(application.attachments)
         return self.render_form(form, campaign=application.campaign, batch=application.batch, closed=None,
-                                errors=errors, warnings=warnings, chosen=chosen, application=application,
-                                title=f"修改报名表 · {application.name}")
+                                errors=errors, warnings=warnings, chosen=chosen, application=application)
 
     @staticmethod
     def _stored_codes(application):
@@ -242,7 +241,8 @@ class ApplyView(BaseView):
 def flash_warnings(warnings):
     for name, messages in (warnings or {}).items():
         for message in messages:
-            flash(f"请核对{rules.FIELD_LABELS.get(name, name)}：{message}", "warning")
+            flash(_("请核对%(label)s：%(message)s", label=rules.FIELD_LABELS.get(name, name), message=message),
+                  "warning")
 
 
 class ApplicationDocumentView(BaseView):
@@ -372,5 +372,5 @@ class MyApplicationModelView(ScopedModelView):
             db.session.rollback()
             flash(str(exc), "danger")
         else:
-            flash(f"已撤回{item.name}的申请", "success")
+            flash(_("已撤回%(name)s的申请", name=item.name), "success")
         return redirect(url_for("MyApplicationModelView.show", pk=item.id))

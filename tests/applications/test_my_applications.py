@@ -237,3 +237,29 @@ def test_print_view_within_scope_for_clerks_district_admins_and_the_centre(app, 
     assert login_as(make_user(DISTRICT_ADMIN, org=district("虹口区总工会"))).get(
         f"/application/{general.id}/print").status_code == 404
     assert login_as(make_user(FINANCE)).get(f"/application/{general.id}/print").status_code == 403
+
+
+def test_intake_pages_show_no_untranslated_text(app, db, login_as, set_today, unit):
+    from tests.test_i18n import fab_msgids, untranslated
+
+    org, clerk, campaign = unit
+    client = login_as(clerk)
+    form_path = f"/apply/batch/{campaign.batches[0].id}"
+    refused = post_form(client, form_path, valid_values(seed=56, mobile="1"), scans())
+    post_form(client, form_path, valid_values(seed=57), scans())
+    application = db.session.scalar(db.select(Application))
+    pages = {
+        "apply": client.get("/apply/"), "form": client.get(form_path + "?variant=industry"), "refused": refused,
+        "list": client.get("/myapplicationmodelview/list/"),
+        "filtered": client.get("/myapplicationmodelview/list/?_flt_0_state=pending"),
+        "show": client.get(f"/myapplicationmodelview/show/{application.id}"),
+        "edit": client.get(f"/apply/edit/{application.id}"),
+        "print": client.get(f"/application/{application.id}/print"),
+        "not found": client.get("/apply/edit/99999"),
+    }
+    msgids = fab_msgids()
+    uploaded = {"身份证.png", "证书.pdf", "银行卡.jpg"}  # the users' own file names
+    problems = {name: sorted(set(untranslated(r.get_data(as_text=True), msgids)) - uploaded)
+                for name, r in pages.items()}
+    assert all(r.status_code in (200, 404) for r in pages.values())
+    assert not any(problems.values()), problems

@@ -120,6 +120,7 @@ def test_clerk_submits_both_variants_and_sees_a_refusal_beside_the_field(app, db
     page.fill("#hr_signer", "王人事")
     page.fill("#hr_date", "2015-03-02")
     upload_scans(page, industry=True)
+    page.screenshot(path=str(tmp_path / "form-industry.png"), full_page=True)
     page.click("#submit-application")
     page.wait_for_selector("#application-show")
     assert "申报成功" in page.content()
