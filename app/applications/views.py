@@ -104,6 +104,14 @@ def receive_uploads(user, application=None):
     return chosen, errors
 
 
+def posted_version(value):
+    """The version a page was built from (optimistic lock); anything but a number counts as stale."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    return int(value) if value.isdigit() else -1
+
+
 def merge_upload_errors(errors, upload_errors):
     """A refused upload explains the missing scan better than “请上传…”."""
     merged = {k: list(v) for k, v in errors.items()}
@@ -186,7 +194,7 @@ class ApplyView(BaseView):
                     raise services.ApplicationRejected(merge_upload_errors(checked.errors, upload_errors),
                                                        checked.warnings)
                 services.correct_application(application, user, form.values(), ids,
-                                             expected_version=form.version.data or None, today=day)
+                                             expected_version=posted_version(form.version.data), today=day)
                 db.session.commit()
             except services.ApplicationRejected as exc:
                 db.session.rollback()
@@ -366,7 +374,7 @@ class MyApplicationModelView(ScopedModelView):
             icon="fa-undo", multiple=False, single=True)
     def withdraw(self, item):
         try:
-            services.withdraw_application(item, g.user, expected_version=request.form.get("version") or None)
+            services.withdraw_application(item, g.user, expected_version=posted_version(request.form.get("version")))
             db.session.commit()
         except (workflow.WorkflowDenied, ConcurrentChange) as exc:
             db.session.rollback()

@@ -126,9 +126,10 @@ def test_correction_refused_after_the_system_deadline_and_on_a_stale_page(app, d
                      token_path="/myapplicationmodelview/list/").get_data(as_text=True)
     assert "第一批已于2015年4月10日截止网上受理，不能再修改" in html
     set_today(IN_BATCH)
-    html = post_form(client, f"/apply/edit/{application.id}", values, scans(), extra={"version": "0"}).get_data(
-        as_text=True)
-    assert "该申请已被他人处理，请刷新后重试" in html and input_value(html, "trade") == "钳工"
+    for stale in ("0", "abc"):
+        html = post_form(client, f"/apply/edit/{application.id}", values, scans(), extra={"version": stale}).get_data(
+            as_text=True)
+        assert "该申请已被他人处理，请刷新后重试" in html and input_value(html, "trade") == "钳工"
     db.session.refresh(application)
     assert application.trade == "焊工" and application.version == 1
 
