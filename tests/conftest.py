@@ -71,11 +71,14 @@ def _clean_database(request):
         db.session.remove()
         tables = [t for t in reversed(metadata.sorted_tables) if t.name not in KEEP_TABLES]
         with db.engine.begin() as conn:
+            for table in tables:
+                conn.execute(table.delete())
             if conn.dialect.name == "postgresql":
-                conn.execute(text("TRUNCATE %s RESTART IDENTITY CASCADE" % ", ".join(t.name for t in tables)))
-            else:
-                for table in tables:
-                    conn.execute(table.delete())
+                # DELETE + RESTART takes ~25 ms here where TRUNCATE took ~600 ms per test.
+                for (sequence,) in conn.execute(text(
+                        "SELECT quote_ident(sequence_schema) || '.' || quote_ident(sequence_name) "
+                        "FROM information_schema.sequences")):
+                    conn.execute(text(f"ALTER SEQUENCE {sequence} RESTART"))
         seed_all()
         db.session.remove()
         limiter.reset()

@@ -14,6 +14,7 @@ from flask_appbuilder.actions import action
 from flask_appbuilder.fieldwidgets import BS3PasswordFieldWidget, BS3TextFieldWidget, Select2Widget
 from flask_appbuilder.fields import QuerySelectField
 from flask_appbuilder.models.filters import BaseFilter
+from flask_appbuilder.models.sqla.filters import FilterNotEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.sqla.models import Role
 from flask_appbuilder.security.views import RoleModelView, UserDBModelView
@@ -204,6 +205,7 @@ class AppUserDBModelView(AccountViewMixin, UserDBModelView):
         (_l("个人信息"), {"fields": ["real_name", "mobile"], "expanded": True}),
     ]
     search_columns = ["username", "real_name", "organisation", "mobile", "roles", "active", "created_on"]
+    search_form_query_rel_fields = {"organisation": [["kind", FilterNotEqual, OrgKind.GRASSROOTS.value]]}
     add_columns = ["username", "real_name", "id_number", "organisation", "mobile", "active", "roles", "password",
                    "conf_password"]
     edit_columns = ["username", "real_name", "id_number", "organisation", "mobile", "active", "roles"]
@@ -580,6 +582,8 @@ class SecurityEventModelView(ModelView):
     search_form_extra_fields = {
         "event": SelectField(_l("事件"), choices=list(EVENT_TITLES.items()), widget=Select2Widget()),
     }
+    # Tens of thousands of 基层工会 would not fit a drop-down: filter by the district level here.
+    search_form_query_rel_fields = {"organisation": [["kind", FilterNotEqual, OrgKind.GRASSROOTS.value]]}
     formatters_columns = {"created_at": local_datetime}
     base_order = ("created_at", "desc")
     page_size = 50

@@ -9,6 +9,7 @@ from flask_appbuilder import ModelView
 from flask_appbuilder.actions import action
 from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.fields import QuerySelectField
+from flask_appbuilder.models.sqla.filters import FilterNotEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -100,6 +101,7 @@ class OrganisationModelView(ModelView):
         "successor": QuerySelectField(_l("合并/更名后为"), query_func=_all_orgs, get_pk_func=lambda o: o.id,
                                       allow_blank=True, blank_text="—", widget=Select2Widget()),
     }
+    search_form_query_rel_fields = {"parent": [["kind", FilterNotEqual, OrgKind.GRASSROOTS.value]]}
     search_form_extra_fields = {
         "kind": SelectField(_l("类型"), choices=[(k.value, t) for k, t in ORG_KIND_TITLES.items()]),
     }

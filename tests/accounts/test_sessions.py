@@ -161,10 +161,14 @@ def test_fab_delete_and_actions_need_a_post_with_token(app, db, login_as):
     sysadmin = login_as(make_user(roles.SYSTEM_ADMIN))
     unit = make_org()
     assert sysadmin.get(f"/organisationmodelview/action/deactivate/{unit.id}").status_code in (302, 405)
+    assert sysadmin.get(f"/users/delete/{clerk.id}").status_code == 302  # FAB: no GET mutation with CSRF on
+    assert sysadmin.get(f"/users/action/resetpasswords/{clerk.id}").status_code == 302
     assert sysadmin.post("/organisationmodelview/action_post",
                          data={"action": "deactivate", "rowid": str(unit.id)}).status_code == 400
     db.session.expire_all()
     assert db.session.get(type(unit), unit.id).active
+    kept = db.session.get(AppUser, clerk.id)
+    assert kept.active and not kept.must_change_password
 
 
 def test_pages_with_personal_data_are_never_cached(app, db, login_as):
