@@ -1,6 +1,5 @@
 """Scans: recognised by content (not name or declared type), at most MAX_UPLOAD_BYTES, stored on disk
 under random names, downloadable only within the user's scope, kept across a refused form."""
-import io
 import re
 from datetime import datetime, timedelta
 from pathlib import Path

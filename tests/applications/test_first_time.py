@@ -1,5 +1,6 @@
 """首次获得: one live claim per person and level, and per certificate, across campaigns and organisations;
 the message tells only what the user may see; the partial unique indexes make a race safe."""
+import io
 import os
 import threading
 from datetime import date
@@ -103,8 +104,6 @@ def test_a_rejected_claim_may_be_made_again_elsewhere(app, db, login_as, set_tod
 def _pending_scans(user):
     stored = []
     for kind, content in (("id_copy", png_bytes()), ("certificate_copy", pdf_bytes()), ("card_copy", jpeg_bytes())):
-        import io
-
         stored.append(files.store_upload(user, kind, f"{kind}.bin", io.BytesIO(content)).id)
     return stored
 
