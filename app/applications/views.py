@@ -4,7 +4,8 @@ check is made by the intake services and the workflow."""
 from flask import abort, flash, g, redirect, request, send_file, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.actions import action
-from flask_appbuilder.models.sqla.filters import FilterEqual, FilterEqualFunction, SQLAFilterConverter
+from flask_appbuilder.models.sqla.filters import (FilterEqual, FilterEqualFunction, FilterNotEqual,
+                                                   SQLAFilterConverter)
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.widgets import ListWidget
 from flask_babel import gettext as _
@@ -342,6 +343,7 @@ class MyApplicationModelView(ScopedModelView):
     }
     search_columns = ["state", "name", "certificate_no", "campaign"]
     search_form_extra_fields = {"state": SelectField(_l("状态"), choices=STATE_CHOICES)}
+    search_form_query_rel_fields = {"campaign": [["state", FilterNotEqual, CampaignState.DRAFT.value]]}
     order_columns = ["name"]
     base_order = ("id", "desc")
     list_widget = MyApplicationListWidget
