@@ -91,6 +91,13 @@ def mobile_validator(form, field):
         raise StopValidation(error)
 
 
+def optional_mobile_validator(form, field):
+    number, error = clean_mobile(field.data, required=False)
+    field.data = number or None
+    if error:
+        raise StopValidation(error)
+
+
 def new_password_validator(required):
     """The password rules (length, classes, not the login name, not common); blank allowed on edit."""
 

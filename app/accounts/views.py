@@ -16,6 +16,7 @@ from flask_appbuilder.fields import QuerySelectField
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.filters import FilterNotEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.security.forms import SelectDataRequired
 from flask_appbuilder.security.sqla.models import Role
 from flask_appbuilder.security.views import RoleModelView, UserDBModelView
 from flask_babel import lazy_gettext as _l
@@ -189,8 +190,6 @@ class AppUserDBModelView(AccountViewMixin, UserDBModelView):
         "username": _l("登录系统使用的账号名"),
         "active": _l("停用的账号不能登录；账号不删除，其申报记录保留"),
         "roles": _l("用户在系统中的角色"),
-        "password": _l("初始密码，用户首次登录后须修改"),
-        "conf_password": _l("请再次输入密码"),
     }
     list_columns = ["username", "real_name", "organisation", "mobile", "roles", "active", "created_on"]
     show_fieldsets = [
@@ -214,17 +213,20 @@ class AppUserDBModelView(AccountViewMixin, UserDBModelView):
     validators_columns = {
         "username": [account_forms.username_validator],
         "real_name": [account_forms.real_name_validator],
-        "mobile": [account_forms.mobile_validator],
+        "mobile": [account_forms.optional_mobile_validator],
         "id_number": [account_forms.id_number_validator],
+        "roles": [SelectDataRequired(message=_l("请至少选择一个角色"))],
     }
     add_form_extra_fields = {
         "organisation": QuerySelectField(_l("所属组织"), query_func=_all_active_orgs, get_pk_func=lambda o: o.id,
                                          widget=Select2Widget()),
         "password": account_forms.UnboundPasswordField(
             _l("密码"), validators=[account_forms.new_password_validator(required=True)],
-            widget=BS3PasswordFieldWidget()),
+            widget=BS3PasswordFieldWidget(),
+            description=_l("初始密码：至少8个字符，含大写字母、小写字母、数字、符号中的至少三类；用户首次登录后须修改")),
         "conf_password": account_forms.UnboundPasswordField(
-            _l("确认密码"), validators=[account_forms.confirm_password_validator], widget=BS3PasswordFieldWidget()),
+            _l("确认密码"), validators=[account_forms.confirm_password_validator], widget=BS3PasswordFieldWidget(),
+            description=_l("请再次输入密码")),
     }
     edit_form_extra_fields = {
         "organisation": QuerySelectField(_l("所属组织"), query_func=_all_active_orgs, get_pk_func=lambda o: o.id,

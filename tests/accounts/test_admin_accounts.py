@@ -77,7 +77,10 @@ def test_system_admin_user_list_add_applies_the_rules_and_logs_role_changes(app,
             "password": "short", "conf_password": "short"}
     response = client.post("/users/add", data=data)
     assert response.status_code == 200 and "至少需要8个字符" in response.get_data(as_text=True)
-    data.update(password="Fin#2015money", conf_password="Fin#2015money")
+    data.update(password="Fin#2015money", conf_password="Fin#2015money", roles=[])
+    response = client.post("/users/add", data=data)
+    assert response.status_code == 200 and "请至少选择一个角色" in response.get_data(as_text=True)
+    data.update(roles=str(role.id))
     assert client.post("/users/add", data=data).status_code == 302
     user = db.session.query(AppUser).filter_by(username="caiwu").one()
     assert user.must_change_password and user.password.startswith("pbkdf2:")
