@@ -1,6 +1,9 @@
 """The only code that changes an application's state: check the workflow, update with an optimistic
-lock, write the audit record. Callers commit."""
-from datetime import date
+lock, write the audit record. Callers commit.
+
+The review decisions (SPEC §4) are one verb each; 配套发放 and 已发放至职工 live in app.payments.services
+and go through the same :func:`apply_transition`.
+"""
 
 from sqlalchemy import update
 
@@ -38,7 +41,10 @@ def apply_transition(application, user, name, *, expected_version=None, comment=
     succeeds if the row still has that version and the source state, otherwise ConcurrentChange.
     ``values`` are further columns written in the same UPDATE (corrected fields, amounts, dates).
     """
-    today = today or date.today()
+    today = today or workflow.shanghai_today()
+    if expected_version is not None and int(expected_version) != application.version:
+        # The user decided on a page showing an older version: someone else acted since.
+        raise ConcurrentChange()
     transition = workflow.check(name, application, user, today)
     comment = (comment or "").strip() or None
     if transition.requires_comment and not comment:
@@ -73,3 +79,33 @@ def record_creation(application, user):
         organisation_id=user.organisation_id, action=workflow.SUBMIT.name, from_state=None,
         to_state=State.PENDING.value,
     ))
+
+
+def approve_by_district(application, user, *, comment=None, expected_version=None, today=None):
+    """区县局初审通过."""
+    return apply_transition(application, user, "approve_by_district", comment=comment,
+                            expected_version=expected_version, today=today)
+
+
+def reject_by_district(application, user, reason, *, expected_version=None, today=None):
+    """区县局初审未通过; the reason is required and shown to the submitter."""
+    return apply_transition(application, user, "reject_by_district", comment=reason,
+                            expected_version=expected_version, today=today)
+
+
+def approve_final(application, user, *, comment=None, expected_version=None, today=None):
+    """市技协服务中心终审通过."""
+    return apply_transition(application, user, "approve_final", comment=comment,
+                            expected_version=expected_version, today=today)
+
+
+def reject_final(application, user, reason, *, expected_version=None, today=None):
+    """市技协服务中心终审未通过; the reason is required."""
+    return apply_transition(application, user, "reject_final", comment=reason,
+                            expected_version=expected_version, today=today)
+
+
+def void(application, user, reason, *, expected_version=None, today=None):
+    """作废: the row is kept and shown as 已作废; the reason is required."""
+    return apply_transition(application, user, "void", comment=reason,
+                            expected_version=expected_version, today=today)

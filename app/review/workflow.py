@@ -92,9 +92,16 @@ def _denial(transition, application, user, today):
     return None
 
 
+def shanghai_today():
+    """Deadlines are Shanghai calendar days (the campaigns' notion of today; tests patch it there)."""
+    from app.campaigns.services import today
+
+    return today()
+
+
 def check(name, application, user, today=None):
     """The transition ``name`` allowed for this user on this application now, or WorkflowDenied."""
-    today = today or date.today()
+    today = today or shanghai_today()
     candidates = [t for t in TRANSITIONS if t.name == name]
     if not candidates:
         raise WorkflowDenied("未知的操作")
@@ -113,7 +120,7 @@ def check(name, application, user, today=None):
 
 def available_transitions(application, user, today=None):
     """Every transition this user may apply to this application now (buttons are built from it)."""
-    today = today or date.today()
+    today = today or shanghai_today()
     seen, allowed = set(), []
     for transition in TRANSITIONS:
         if transition.name not in seen and _denial(transition, application, user, today) is None:

@@ -1,0 +1,128 @@
+"""The review decisions as the screens offer them: which inputs each needs, how they are read from a
+form, and which service performs them. Used alike by the single decision on an application's page and
+by the bulk decision on ticked or filtered rows, so both refuse the same things with the same words."""
+from dataclasses import dataclass
+from datetime import date
+
+from app.payments import services as payments
+from app.review import services
+from app.review.workflow import ACTION_TITLES
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    #: comment | date | amount | card
+    kind: str
+    required: bool = False
+    help: str = ""
+
+
+COMMENT = Field("comment", "审核意见（选填）", "comment")
+REASON = Field("comment", "原因", "comment", required=True, help="将显示给填报单位")
+FUNDED_ON = Field("funded_on", "配套发放日期", "date", required=True)
+DISTRICT_AMOUNT = Field("district_amount", "区县局（产业）配套金额（元）", "amount", required=True)
+AMOUNT_TECHNICIAN = Field("amount_technician", "新晋升技师每人配套金额（元）", "amount", required=True)
+AMOUNT_SENIOR = Field("amount_senior", "新晋升高级技师每人配套金额（元）", "amount", required=True)
+PAID_ON = Field("paid_on", "发放至职工日期", "date", required=True)
+CARD_NO = Field("card_no", "发放卡号", "card", required=True, help="默认为申请表中的工会会员服务卡或银行卡")
+
+
+@dataclass(frozen=True)
+class Decision:
+    name: str
+    #: The flash after it was done, e.g. 已审核通过.
+    done: str
+    fields: tuple
+    bulk_fields: tuple
+    #: Button style.
+    style: str = "primary"
+
+    @property
+    def title(self):
+        return ACTION_TITLES[self.name]
+
+
+DECISIONS = {d.name: d for d in (
+    Decision("approve_by_district", "已审核通过", (COMMENT,), (COMMENT,), "success"),
+    Decision("reject_by_district", "已审核不通过", (REASON,), (REASON,), "warning"),
+    Decision("approve_final", "已终审通过", (COMMENT,), (COMMENT,), "success"),
+    Decision("reject_final", "已终审不通过", (REASON,), (REASON,), "warning"),
+    Decision("fund", "已记录配套发放", (FUNDED_ON,), (FUNDED_ON,), "success"),
+    Decision("record_payment", "已记录发放至职工", (DISTRICT_AMOUNT, PAID_ON, CARD_NO),
+             (AMOUNT_TECHNICIAN, AMOUNT_SENIOR, PAID_ON), "success"),
+    Decision("void", "已作废", (REASON,), (REASON,), "danger"),
+)}
+
+
+def _date(form, field, errors, today):
+    text = (form.get(field.name) or "").strip()
+    if not text:
+        errors[field.name] = f"请填写{field.label}"
+        return None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        errors[field.name] = f"{field.label}格式应为 年-月-日，如 {today:%Y-%m-%d}"
+        return None
+    if day > today:
+        errors[field.name] = f"{field.label}不能晚于今天"
+        return None
+    return day
+
+
+def parse(name, form, *, bulk=False, today):
+    """(params, errors) read from a submitted form for decision ``name``; errors map field → message."""
+    decision = DECISIONS[name]
+    params, errors = {}, {}
+    for field in (decision.bulk_fields if bulk else decision.fields):
+        if field.kind == "comment":
+            text = (form.get(field.name) or "").strip()
+            if field.required and not text:
+                errors[field.name] = "请填写原因"
+            elif len(text) > 500:
+                errors[field.name] = "原因最多500字"
+            params[field.name] = text or None
+        elif field.kind == "date":
+            params[field.name] = _date(form, field, errors, today)
+        elif field.kind == "amount":
+            try:
+                params[field.name] = payments.parse_amount(form.get(field.name), field.name,
+                                                           field.label.split("（元）")[0])
+            except payments.PaymentInvalid as exc:
+                errors.update(exc.errors)
+        elif field.kind == "card":
+            params[field.name] = (form.get(field.name) or "").strip()
+            if not params[field.name]:
+                errors[field.name] = f"请填写{field.label}"
+    return params, errors
+
+
+def perform(name, application, user, params, *, expected_version=None, today=None):
+    """Carry out decision ``name`` on one application through its service (which checks the workflow,
+    locks optimistically and writes the audit record). Raises WorkflowDenied or ConcurrentChange."""
+    common = {"expected_version": expected_version, "today": today}
+    comment = params.get("comment")
+    if name == "approve_by_district":
+        return services.approve_by_district(application, user, comment=comment, **common)
+    if name == "reject_by_district":
+        return services.reject_by_district(application, user, comment, **common)
+    if name == "approve_final":
+        return services.approve_final(application, user, comment=comment, **common)
+    if name == "reject_final":
+        return services.reject_final(application, user, comment, **common)
+    if name == "void":
+        return services.void(application, user, comment, **common)
+    if name == "fund":
+        return payments.fund(application, user, funded_on=params.get("funded_on"), **common)
+    if name == "record_payment":
+        amount = params.get("district_amount")
+        if amount is None:  # bulk: the amount per person of the application's level
+            from app.reference import data
+
+            amount = params["amount_senior"] if application.new_level == data.SENIOR_TECHNICIAN \
+                else params["amount_technician"]
+        return payments.record_payment(application, user, district_amount=amount, paid_on=params.get("paid_on"),
+                                       card_no=params.get("card_no") or None, **common)
+    raise KeyError(name)

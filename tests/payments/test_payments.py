@@ -1,0 +1,112 @@
+"""配套发放 and 已发放至职工: amounts from the campaign and the district, dates, the card paid to."""
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from app.campaigns.models import DistrictRequest
+from app.campaigns.services import today
+from app.payments import services as payments
+from app.review import workflow
+from app.review.models import ReviewRecord
+from app.review.states import State
+from tests.review.world import open_campaign
+
+
+def record_of(db, app, action):
+    return db.session.query(ReviewRecord).filter_by(application_id=app.id, action=action).one()
+
+
+@pytest.mark.parametrize("level, amount", [("2", Decimal("2000.00")), ("1", Decimal("3000.00"))])
+def test_fund_takes_the_city_amount_from_the_campaign_by_level(db, world, level, amount):
+    app = world.app(State.FINAL_APPROVED, new_level=level, previous_level="3" if level == "2" else "2")
+    day = today() - timedelta(days=2)
+    payments.fund(app, world.finance, funded_on=day)
+    db.session.commit()
+    assert (app.state, app.city_amount, app.funded_on) == (State.FUNDED.value, amount, day)
+    record = record_of(db, app, "fund")
+    assert (record.amount, record.amount2, record.role) == (amount, None, "市总财务")
+
+
+def test_fund_defaults_to_today_and_refuses_a_future_day(db, world):
+    app = world.app(State.FINAL_APPROVED)
+    with pytest.raises(payments.PaymentInvalid) as refused:
+        payments.fund(app, world.finance, funded_on=today() + timedelta(days=1))
+    assert refused.value.errors == {"funded_on": "发放日期不能晚于今天"}
+    payments.fund(app, world.finance)
+    assert app.funded_on == today()
+
+
+def test_fund_without_a_campaign_reward_is_refused_with_a_clear_message(db, world):
+    campaign = open_campaign(reward_technician=None)
+    from tests.factories import make_application
+
+    app = make_application(world.baoshan_clerk, campaign, State.FINAL_APPROVED)
+    with pytest.raises(payments.PaymentInvalid, match="尚未设定技师（国家职业资格二级）的奖励金额"):
+        payments.fund(app, world.finance)
+    assert app.state == State.FINAL_APPROVED.value
+
+
+def test_only_finance_funds_and_only_final_approved(db, world):
+    with pytest.raises(workflow.WorkflowDenied):
+        payments.fund(world.app(State.FINAL_APPROVED), world.city_admin)
+    with pytest.raises(workflow.WorkflowDenied):
+        payments.fund(world.app(State.DISTRICT_APPROVED), world.finance)
+
+
+def test_record_payment_writes_both_amounts_the_day_and_the_default_card(db, world):
+    app = world.app(State.FINAL_APPROVED)
+    payments.fund(app, world.finance, funded_on=today() - timedelta(days=5))
+    db.session.commit()
+    payments.record_payment(app, world.baoshan_admin, district_amount="1,000.5", paid_on=today())
+    db.session.commit()
+    assert app.state == State.PAID.value
+    assert (app.district_amount, app.paid_on, app.paid_card_no) == (Decimal("1000.50"), today(), app.bank_card_no)
+    record = record_of(db, app, "record_payment")
+    assert (record.amount, record.amount2) == (Decimal("2000.00"), Decimal("1000.50"))
+
+
+def test_record_payment_to_another_card_and_the_union_card_default(db, world):
+    app = world.app(State.FUNDED, union_card_no="88886666", bank_name=None, bank_card_no=None)
+    assert payments.default_card(app) == "88886666"
+    payments.record_payment(app, world.baoshan_admin, district_amount=Decimal("0"), card_no="6222 0202 0011 2233 445")
+    assert app.paid_card_no == "6222020200112233445"
+
+
+@pytest.mark.parametrize("kwargs, field, message", [
+    ({"district_amount": ""}, "district_amount", "请填写配套金额"),
+    ({"district_amount": "abc"}, "district_amount", "应为金额数字"),
+    ({"district_amount": "-1"}, "district_amount", "0 至 99999999.99"),
+    ({"district_amount": "1.234"}, "district_amount", "最多两位小数"),
+    ({"district_amount": "100", "card_no": "12ab"}, "card_no", "8–19位数字"),
+    ({"district_amount": "100", "paid_on": "future"}, "paid_on", "不能晚于今天"),
+    ({"district_amount": "100", "paid_on": "before"}, "paid_on", "不能早于市总配套发放日期"),
+])
+def test_record_payment_refusals_name_the_field(db, world, kwargs, field, message):
+    app = world.app(State.FUNDED, funded_on=None)
+    app.funded_on = today() - timedelta(days=3)
+    db.session.commit()
+    kwargs = dict(kwargs)
+    if kwargs.get("paid_on") == "future":
+        kwargs["paid_on"] = today() + timedelta(days=1)
+    elif kwargs.get("paid_on") == "before":
+        kwargs["paid_on"] = today() - timedelta(days=4)
+    with pytest.raises(payments.PaymentInvalid) as refused:
+        payments.record_payment(app, world.baoshan_admin, **kwargs)
+    assert message in refused.value.errors[field]
+    assert app.state == State.FUNDED.value
+
+
+def test_another_district_cannot_record_the_payment(db, world):
+    app = world.app(State.FUNDED)
+    with pytest.raises(workflow.WorkflowDenied, match="管理范围"):
+        payments.record_payment(app, world.hongkou_admin, district_amount="100")
+
+
+def test_matching_amount_comes_from_the_district_request_of_the_batch(db, world):
+    app = world.app(State.FUNDED)
+    assert payments.matching_amount_for(app) is None
+    db.session.add(DistrictRequest(organisation_id=app.district_id, batch_id=app.batch_id,
+                                   matching_technician=Decimal("800"), matching_senior_technician=Decimal("1200")))
+    db.session.commit()
+    assert payments.matching_amount_for(app) == Decimal("800")

@@ -1,0 +1,74 @@
+"""A small review world: two districts, their grassroots units and clerks, the reviewers of every level,
+and a campaign whose batch is still under review today. (A plain module, imported once under one name,
+so its counter is one counter whichever conftest brings the fixture in.)"""
+import itertools
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from app.accounts.roles import DISTRICT_ADMIN, FINANCE, GRASSROOTS, SYSTEM_ADMIN
+from app.campaigns.services import today
+from app.orgs.models import OrgKind
+from app.review.states import State
+from tests.factories import district, make_application, make_campaign, make_org, make_user
+
+
+_serial = itertools.count(1)
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def unique_id_number(male=True):
+    """A valid resident ID number never handed out before in this test session (the factories' random
+    ones may collide in a test that makes a hundred applications)."""
+    n = next(_serial)
+    birth = date(1975, 1, 1) + timedelta(days=n // 400)
+    sequence = (n % 400) * 2 + (1 if male else 0)
+    body = f"310109{birth:%Y%m%d}{sequence % 1000:03d}"
+    return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, _WEIGHTS)) % 11]
+
+
+@dataclass
+class World:
+    campaign: object
+    baoshan_unit: object
+    baoshan_clerk: object
+    baoshan_admin: object
+    hongkou_unit: object
+    hongkou_clerk: object
+    hongkou_admin: object
+    city_admin: object
+    finance: object
+    apps: dict = field(default_factory=dict)
+
+    def app(self, state=State.PENDING, foreign=False, **overrides):
+        clerk = self.hongkou_clerk if foreign else self.baoshan_clerk
+        if "id_number" not in overrides:
+            overrides["id_number"] = unique_id_number()
+            overrides.setdefault("gender", "男")
+        return make_application(clerk, self.campaign, state, **overrides)
+
+
+def open_campaign(**fields):
+    day = today()
+    fields.setdefault("reward_technician", Decimal("2000.00"))
+    fields.setdefault("reward_senior_technician", Decimal("3000.00"))
+    return make_campaign(opens_on=day - timedelta(days=20), deadline=day + timedelta(days=10),
+                         paper=day + timedelta(days=20), **fields)
+
+
+def make_world():
+    baoshan_unit = make_org(OrgKind.GRASSROOTS, district("宝山区总工会"), name="上海江杨机械有限公司工会",
+                            unit_name="上海江杨机械有限公司")
+    hongkou_unit = make_org(OrgKind.GRASSROOTS, district("虹口区总工会"), name="上海虹口电气设备厂工会",
+                            unit_name="上海虹口电气设备厂")
+    return World(
+        campaign=open_campaign(),
+        baoshan_unit=baoshan_unit,
+        baoshan_clerk=make_user(GRASSROOTS, org=baoshan_unit, real_name="李静"),
+        baoshan_admin=make_user(DISTRICT_ADMIN, org=district("宝山区总工会"), real_name="宝山管理员"),
+        hongkou_unit=hongkou_unit,
+        hongkou_clerk=make_user(GRASSROOTS, org=hongkou_unit, real_name="陈志渊"),
+        hongkou_admin=make_user(DISTRICT_ADMIN, org=district("虹口区总工会"), real_name="虹口管理员"),
+        city_admin=make_user(SYSTEM_ADMIN, real_name="王奇峰"),
+        finance=make_user(FINANCE, real_name="赵财务"),
+    )
