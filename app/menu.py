@@ -31,4 +31,11 @@ def register_views(appbuilder):
     appbuilder.add_view(MyApplicationModelView, "本单位报名管理", label=_l("报名管理"), icon="fa-list-alt")
     appbuilder.add_view_no_menu(ApplicationDocumentView)
 
+    from app.payments.views import FundingModelView
+    from app.review.views import DistrictReviewModelView, FinalReviewModelView
+
+    appbuilder.add_view(DistrictReviewModelView, "区县局报名管理", label=_l("报名管理"), icon="fa-check-square-o")
+    appbuilder.add_view(FinalReviewModelView, "终审", label=_l("终审"), icon="fa-gavel")
+    appbuilder.add_view(FundingModelView, "配套发放", label=_l("配套发放"), icon="fa-jpy")
+
     appbuilder.add_view_no_menu(PasswordChangeView)

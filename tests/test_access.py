@@ -9,12 +9,12 @@ from tests.conftest import csrf_token, login
 
 #: Menu entries (their labels as shown) each role must see, and ones it must not.
 EXPECTED_MENUS = {
-    roles.SYSTEM_ADMIN: {"系统管理", "组织机构", "报名活动", "批次", "参考数据", "区县局管理员账号", "安全日志"},
-    roles.FINANCE: {"报名活动"},
-    roles.DISTRICT_ADMIN: {"报名活动", "用户管理"},
+    roles.SYSTEM_ADMIN: {"系统管理", "组织机构", "报名活动", "批次", "参考数据", "区县局管理员账号", "安全日志", "终审"},
+    roles.FINANCE: {"报名活动", "配套发放"},
+    roles.DISTRICT_ADMIN: {"报名活动", "用户管理", "报名管理"},
     roles.GRASSROOTS: {"报名活动"},
 }
-ADMIN_ONLY_MENUS = {"系统管理", "组织机构", "参考数据", "批次", "区县局管理员账号", "安全日志"}
+ADMIN_ONLY_MENUS = {"系统管理", "组织机构", "参考数据", "批次", "区县局管理员账号", "安全日志", "终审"}
 #: Entries only the 区县局管理员 has.
 DISTRICT_ONLY_MENUS = {"用户管理"}
 

@@ -13,6 +13,8 @@ ROLE_NAMES = (SYSTEM_ADMIN, FINANCE, DISTRICT_ADMIN, GRASSROOTS)
 
 READ = ("can_list", "can_show")
 CRUD = ("can_list", "can_show", "can_add", "can_edit", "can_delete")
+#: The review screens: list, page, single and bulk decisions, 下载Excel (plus each screen's FAB actions).
+REVIEW = ("can_list", "can_show", "can_decide", "can_bulk", "can_excel")
 #: 申请表 print view and attachment downloads (scoped to the user's organisation subtree).
 DOCUMENTS = ("can_print", "can_download")
 #: Pages every signed-in user has (the home page needs no permission, only a login).
@@ -40,14 +42,17 @@ ROLE_VIEWS = {
         "BatchModelView": CRUD,
         "ReferenceItemModelView": CRUD,
         "ApplicationDocumentView": DOCUMENTS,
+        "FinalReviewModelView": REVIEW + ("approve_final", "reject_final", "void"),
     },
     FINANCE: {
         "CampaignListView": READ,
+        "FundingModelView": REVIEW + ("fund",),
     },
     DISTRICT_ADMIN: {
         "CampaignListView": READ,
         "GrassrootsUserModelView": CRUD + ("resetpassword",),
         "ApplicationDocumentView": DOCUMENTS,
+        "DistrictReviewModelView": REVIEW + ("approve_by_district", "reject_by_district", "record_payment", "void"),
     },
     GRASSROOTS: {
         "CampaignListView": READ,
@@ -59,9 +64,9 @@ ROLE_VIEWS = {
 
 ROLE_MENUS = {
     SYSTEM_ADMIN: ("系统管理", "组织机构", "报名活动", "批次", "参考数据", "区县局管理员账号", "安全日志",
-                   "List Users", "List Roles", "Security", "User's Statistics"),
-    FINANCE: ("报名活动列表",),
-    DISTRICT_ADMIN: ("报名活动列表", "用户管理"),
+                   "List Users", "List Roles", "Security", "User's Statistics", "终审"),
+    FINANCE: ("报名活动列表", "配套发放"),
+    DISTRICT_ADMIN: ("报名活动列表", "用户管理", "区县局报名管理"),
     GRASSROOTS: ("报名活动列表", "我要报名", "本单位报名管理"),
 }
 

@@ -4,14 +4,33 @@ It closes Flask-AppBuilder's holes for this platform:
 - rows are limited to the user's organisation subtree: FAB applies ``base_filters`` in list, show,
   edit and delete; its action routes fetch rows without them, so they are scoped here; a foreign id
   answers 404;
-- the page size (``psize_*``) is capped;
+- FAB keeps one ``Filters`` object per view and rewrites it from the query string of each request
+  (FAB issue #2366): two requests served at once would see each other's filters. Here the view's
+  ``_filters`` and ``_base_filters`` are per-request copies, built from the view's templates;
+- relationship columns shown in a list are loaded with the list query (``list_load``), not one query
+  per row;
+- the page size (``psize_*``) is capped at MAX_PAGE_SIZE, page numbers and sizes must be numbers;
+- ID and card numbers never travel in URLs: a query-string argument naming such a column, or whose
+  value is a resident ID number, is refused (400);
 - GET never mutates (FAB refuses GET delete/action while CSRF is on; CSRFProtect guards every POST).
 """
-from flask import abort, current_app, g, request
+import copy
+import re
+
+from flask import abort, current_app, g, has_request_context, request
 from flask_appbuilder import ModelView, expose
+from flask_appbuilder.hooks import before_request
 from flask_appbuilder.models.filters import BaseFilter
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.urltools import get_filter_args, get_order_args, get_page_args, get_page_size_args
+from sqlalchemy.orm import joinedload
 
 from app.security.scoping import scope_filter
+
+#: Columns whose values must never appear in a URL (a filter, a search, any GET argument).
+IDENTIFIER_COLUMNS = ("id_number", "union_card_no", "bank_card_no", "paid_card_no")
+_ID_NUMBER = re.compile(r"\d{17}[\dXx]")
+_NUMBER_ARG = re.compile(r"^(page|psize)_")
 
 
 class FilterOrgScope(BaseFilter):
@@ -25,15 +44,98 @@ class FilterOrgScope(BaseFilter):
         return query.filter(scope_filter(column, g.user))
 
 
+class EagerInterface(SQLAInterface):
+    """SQLAInterface that loads the given many-to-one relationships with every list and show query."""
+
+    def __init__(self, obj, session=None, eager=()):
+        super().__init__(obj, session)
+        self.eager = tuple(eager)
+
+    def apply_all(self, query, *args, **kwargs):
+        query = super().apply_all(query, *args, **kwargs)
+        if self.eager:
+            query = query.options(*(joinedload(getattr(self.obj, name)) for name in self.eager))
+        return query
+
+
+def looks_like_id_number(value):
+    """Whether ``value`` is (or contains) a valid resident ID number."""
+    from app.applications.rules import clean_id_number
+
+    for match in _ID_NUMBER.finditer(value or ""):
+        _number, error = clean_id_number(match.group(0))[:2]
+        if not error:
+            return True
+    return False
+
+
 class ScopedModelView(ModelView):
     """A ModelView whose rows all carry an organisation id (``scope_column``)."""
 
     #: The column holding the owning organisation's id.
     scope_column = "organisation_id"
+    #: Filters replacing FAB's defaults for some search columns: {column: [FilterClass, ...]}.
+    search_filter_overrides = {}
 
     def __init__(self, **kwargs):
         self.base_filters = [[self.scope_column, FilterOrgScope, None]] + list(self.base_filters or [])
         super().__init__(**kwargs)
+
+    # -- per-request filters (FAB #2366) ------------------------------------------------------------
+
+    def _init_properties(self):
+        super()._init_properties()
+        template = self._filters_template
+        for column, classes in self.search_filter_overrides.items():
+            instances = [cls(column, self.datamodel) for cls in classes]
+            # Both maps: the search widget offers _search_filters, get_filter_args indexes _all_filters.
+            template._search_filters = {**template._search_filters, column: instances}
+            template._all_filters = {**template._all_filters, column: instances}
+
+    def _per_request(self, attribute):
+        template = self.__dict__.get(attribute + "_template")
+        if template is None or not has_request_context():
+            return template
+        store = g.setdefault("_view_filters", {})
+        key = (id(self), attribute)
+        if key not in store:
+            filters = copy.copy(template)
+            filters.filters = list(template.filters)
+            filters.values = list(template.values)
+            store[key] = filters
+        return store[key]
+
+    @property
+    def _filters(self):
+        return self._per_request("_filters")
+
+    @_filters.setter
+    def _filters(self, value):
+        self.__dict__["_filters_template"] = value
+
+    @property
+    def _base_filters(self):
+        return self._per_request("_base_filters")
+
+    @_base_filters.setter
+    def _base_filters(self, value):
+        self.__dict__["_base_filters_template"] = value
+
+    # -- URL arguments -------------------------------------------------------------------------------
+
+    @before_request
+    def refuse_identifier_arguments(self):
+        for key, values in request.args.lists():
+            lowered = key.lower()
+            if any(column in lowered for column in IDENTIFIER_COLUMNS):
+                abort(400)
+            if any(looks_like_id_number(value) for value in values):
+                abort(400)
+            if _NUMBER_ARG.match(key) and not all(re.fullmatch(r"-?\d{1,9}", v or "") for v in values):
+                abort(400)
+        return None
+
+    # -- rows ------------------------------------------------------------------------------------------
 
     def get_scoped_or_404(self, pk):
         item = self.datamodel.get(self._deserialize_pk_if_composite(pk), self._base_filters)
@@ -41,11 +143,69 @@ class ScopedModelView(ModelView):
             abort(404)
         return item
 
-    def _get_list_widget(self, *args, **kwargs):
+    def scoped_query(self, filters=None):
+        """The ORM query of the rows this user may see, narrowed by ``filters`` (the list's filters)."""
+        joined = (filters or self._filters).get_joined_filters(self._base_filters)
+        return self.datamodel.apply_filters(self.datamodel.session.query(self.datamodel.obj), joined)
+
+    def list_args(self):
+        """Order, page and page size of this view from the query string, the size capped."""
+        name = self.__class__.__name__
+        order_column, order_direction = get_order_args().get(name, ("", ""))
+        page = max(get_page_args().get(name) or 0, 0)
+        page_size = get_page_size_args().get(name)
         cap = current_app.config.get("MAX_PAGE_SIZE", 100)
-        if kwargs.get("page_size") and kwargs["page_size"] > cap:
-            kwargs["page_size"] = cap
-        return super()._get_list_widget(*args, **kwargs)
+        if page_size is not None and page_size < 1:
+            page_size = None
+        if page_size and page_size > cap:
+            page_size = cap
+        return order_column, order_direction, page, page_size
+
+    def _list(self, **kwargs):
+        order_column, order_direction, page, page_size = self.list_args()
+        get_filter_args(self._filters)
+        widgets = self._get_list_widget(filters=self._filters, order_column=order_column,
+                                        order_direction=order_direction, page=page, page_size=page_size,
+                                        **kwargs)
+        form = self.search_form.refresh()
+        self.update_redirect()
+        return self._get_search_widget(form=form, widgets=widgets)
+
+    def list_widget_extra(self, items):
+        """Extra template arguments of the list widget computed from the page's rows (subclasses)."""
+        return {}
+
+    def _get_list_widget(self, filters, actions=None, order_column="", order_direction="", page=None,
+                         page_size=None, widgets=None, **kwargs):
+        # FAB's own, with the page size capped and the page's rows offered to list_widget_extra.
+        cap = current_app.config.get("MAX_PAGE_SIZE", 100)
+        page_size = min(page_size or self.page_size, cap)
+        widgets = widgets or {}
+        actions = actions or self.actions
+        if not order_column and self.base_order:
+            order_column, order_direction = self.base_order
+        joined_filters = filters.get_joined_filters(self._base_filters)
+        count, items = self.datamodel.query(joined_filters, order_column, order_direction, page=page,
+                                            page_size=page_size)
+        pks = [self._serialize_pk_if_composite(pk) for pk in self.datamodel.get_keys(items)]
+        widgets["list"] = self.list_widget(
+            label_columns=self.label_columns,
+            include_columns=self.list_columns,
+            value_columns=self.datamodel.get_values(items, self.list_columns),
+            order_columns=self.order_columns,
+            formatters_columns=self.formatters_columns,
+            page=page,
+            page_size=page_size,
+            count=count,
+            pks=pks,
+            actions=actions,
+            filters=filters,
+            modelview_name=self.__class__.__name__,
+            **{**self.list_widget_extra(items), **kwargs},
+        )
+        return widgets
+
+    # -- actions ---------------------------------------------------------------------------------------
 
     @expose("/action/<string:name>/<pk>", methods=["POST"])
     def action(self, name, pk):
