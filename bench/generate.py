@@ -1,0 +1,195 @@
+"""Fill a database with N realistic applications, fast (bulk INSERTs in chunks), for benchmarks.
+
+    python bench/generate.py --database-url sqlite:////tmp/bench.db --count 100000
+    python bench/generate.py --database-url postgresql://postgres@127.0.0.1/jishi_bench --count 100000 --reset
+
+The schema is built by the migrations, the reference lists and organisation tree by the seed; then one
+campaign, three grassroots units with a clerk in every 区县 union, and the applications spread over them
+and over every state (each state after 未审核 with its audit record). Never point this at real data.
+"""
+import argparse
+import os
+import random
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+CHUNK = 5000
+#: Share of each state, like a campaign late in its year.
+STATE_SHARES = {"pending": 30, "district_approved": 20, "district_rejected": 6, "final_approved": 12,
+                "final_rejected": 4, "funded": 10, "paid": 12, "withdrawn": 3, "voided": 3}
+#: The transition that led to each state (for its audit record).
+LAST_ACTION = {"district_approved": ("approve_by_district", "pending"),
+               "district_rejected": ("reject_by_district", "pending"),
+               "final_approved": ("approve_final", "district_approved"),
+               "final_rejected": ("reject_final", "district_approved"),
+               "funded": ("fund", "final_approved"), "paid": ("record_payment", "funded"),
+               "withdrawn": ("withdraw", "pending"), "voided": ("void", "pending")}
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志红波斌玉兰海燕东晨"
+TRADES = ["焊工", "钳工", "车工", "电工", "维修电工", "数控车工", "汽车修理工", "铣工", "磨工", "电梯安装维修工"]
+WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def id_number(i):
+    """A valid, unique resident ID number for row ``i`` (birth date and sequence from i)."""
+    birth = date(1960, 1, 1) + timedelta(days=i // 400)
+    body = f"310109{birth:%Y%m%d}{i % 400:03d}"
+    return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, WEIGHTS)) % 11]
+
+
+def bank_card(i):
+    from stdnum import luhn
+
+    body = f"622202{i:012d}"
+    return body + luhn.calc_check_digit(body)
+
+
+def build_app(database_url, instance):
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("INSTANCE_DIR", str(instance))
+    from app import create_app
+    from config import Config
+
+    config = Config()
+    # Bench accounts are never used to sign in by people: fast hashing keeps the generator quick.
+    config.FAB_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    return create_app(config)
+
+
+def reset_postgres(url):
+    from sqlalchemy import create_engine, text
+
+    from config import _normalise_db_url
+
+    engine = create_engine(_normalise_db_url(url))
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def populate(count, seed=2015):
+    """Add ``count`` applications (needs an app context on a migrated, seeded database)."""
+    from sqlalchemy import insert, select
+
+    from app.accounts.roles import DISTRICT_ADMIN, GRASSROOTS, SYSTEM_ADMIN
+    from app.accounts.services import create_account
+    from app.applications.models import Application
+    from app.campaigns.models import Batch, Campaign, CampaignState
+    from app.extensions import db
+    from app.orgs.models import Organisation, OrgKind
+    from app.orgs.services import create_org
+    from app.reference import data
+    from app.review.models import ReviewRecord
+
+    rng = random.Random(seed)
+    password = "Bench#2015pass"
+    root = db.session.scalar(select(Organisation).where(Organisation.parent_id.is_(None)))
+    admin = create_account(f"bench_admin_{seed}", password, SYSTEM_ADMIN, root, "压测管理员")
+    districts = db.session.scalars(select(Organisation).where(Organisation.kind == OrgKind.DISTRICT.value)
+                                   .order_by(Organisation.id)).all()
+    units, reviewers = [], {}
+    for n, district in enumerate(districts):
+        reviewers[district.id] = create_account(f"bench_d{n}_{seed}", password, DISTRICT_ADMIN, district,
+                                                f"{district.name[:2]}管理员")
+        for k in range(3):
+            org = create_org(f"{district.name[:2]}压测单位{k + 1}工会", OrgKind.GRASSROOTS, district,
+                             unit_name=f"上海{district.name[:2]}压测单位{k + 1}有限公司")
+            clerk = create_account(f"bench_u{n}_{k}_{seed}", password, GRASSROOTS, org, "压测填报人")
+            units.append((org, district, clerk))
+    campaign = Campaign(name=f"压测活动{seed}", category="技师奖励", start_date=date(2015, 3, 1),
+                        end_date=date(2015, 10, 15), state=CampaignState.PUBLISHED.value,
+                        cert_issued_from=date(2014, 1, 1), reward_technician=Decimal("2000"),
+                        reward_senior_technician=Decimal("3000"))
+    batches = [Batch(campaign=campaign, number=1, name="第一批", opens_on=date(2015, 3, 1),
+                     system_deadline=date(2015, 4, 10), paper_deadline=date(2015, 4, 20)),
+               Batch(campaign=campaign, number=2, name="第二批", opens_on=date(2015, 9, 1),
+                     system_deadline=date(2015, 9, 30), paper_deadline=date(2015, 10, 15))]
+    db.session.add_all([campaign, *batches])
+    db.session.commit()
+    first_id = (db.session.scalar(select(Application.id).order_by(Application.id.desc()).limit(1)) or 0) + 1
+    offset = first_id
+    states = [s for s, share in STATE_SHARES.items() for _ in range(share)]
+    industries = [c for c, _ in data.INDUSTRIES]
+    educations = [c for c, _ in data.EDUCATIONS]
+    kinds = [c for c, _ in data.UNIT_KINDS]
+    started = time.monotonic()
+    for start in range(0, count, CHUNK):
+        apps, records = [], []
+        for i in range(start, min(start + CHUNK, count)):
+            serial = offset + i
+            org, district, clerk = units[i % len(units)]
+            batch = batches[i % 2]
+            state = rng.choice(states)
+            senior = rng.random() < 0.25
+            number = id_number(serial)
+            union = rng.random() < 0.3
+            submitted = datetime.combine(batch.opens_on, datetime.min.time()) + timedelta(minutes=i % 40000)
+            row = dict(
+                id=first_id + i, campaign_id=campaign.id, batch_id=batch.id, organisation_id=org.id,
+                district_id=district.id, submitted_by_id=clerk.id, variant=data.VARIANT_GENERAL, state=state,
+                version=1 if state == "pending" else 2, fill_date=submitted.date(),
+                name=rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
+                gender="男" if int(number[16]) % 2 else "女", mobile=f"13{rng.randrange(10**9):09d}",
+                industry=rng.choice(industries), education=rng.choice(educations),
+                previous_level="2" if senior else "3", previous_level_date=date(2010, 5, 1),
+                trade=rng.choice(TRADES), new_level="1" if senior else "2",
+                certificate_no=f"15{serial:012d}", certificate_date=date(2014, 12, 1),
+                certificate_issuer=data.CITY_HR_AUTHORITY, id_number=number,
+                union_card_no=f"8888{serial:012d}" if union else None,
+                bank_name=None if union else "中国工商银行", bank_card_no=None if union else bank_card(serial),
+                employer=org.unit_name, unit_kind=rng.choice(kinds), address=f"上海市{district.name[:2]}区测试路{i % 999 + 1}号",
+                postcode="200431", is_migrant=False, submitted_at=submitted, updated_at=submitted,
+                # Every row has every key: one executemany for the whole chunk.
+                city_amount=None, funded_on=None, district_amount=None, paid_on=None, paid_card_no=None,
+            )
+            if state in ("funded", "paid"):
+                row.update(city_amount=Decimal("3000" if senior else "2000"), funded_on=date(2015, 6, 1))
+            if state == "paid":
+                row.update(district_amount=Decimal("800"), paid_on=date(2015, 7, 1),
+                           paid_card_no=row["union_card_no"] or row["bank_card_no"])
+            apps.append(row)
+            if state in LAST_ACTION:
+                action, source = LAST_ACTION[state]
+                reviewer = reviewers[district.id] if action in ("approve_by_district", "reject_by_district",
+                                                                "record_payment", "void") else admin
+                records.append(dict(application_id=row["id"], user_id=reviewer.id, role="bench",
+                                    organisation_id=reviewer.organisation_id, action=action, from_state=source,
+                                    to_state=state, created_at=submitted + timedelta(days=30),
+                                    comment="证书复印件不清晰" if "reject" in action else None))
+        db.session.execute(insert(Application.__table__), apps)
+        if records:
+            db.session.execute(insert(ReviewRecord.__table__), records)
+        db.session.commit()
+    return time.monotonic() - started
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--count", type=int, default=100_000)
+    parser.add_argument("--reset", action="store_true", help="PostgreSQL: drop and rebuild the public schema first")
+    args = parser.parse_args()
+    if args.reset and args.database_url.startswith("postgres"):
+        reset_postgres(args.database_url)
+    instance = Path(tempfile.mkdtemp(prefix="jishi-bench-"))
+    app = build_app(args.database_url, instance)
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        from app.reference.seed import seed_all
+
+        upgrade()
+        seed_all()
+        seconds = populate(args.count)
+    print(f"inserted {args.count} applications in {seconds:.1f} s ({args.count / seconds:,.0f} rows/s)")
+
+
+if __name__ == "__main__":
+    main()
