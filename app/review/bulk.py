@@ -1,8 +1,9 @@
 """Bulk decisions: the same decision on many applications, each one re-checked on its own.
 
 Every row goes through the same service as a single decision (scope, workflow table, optimistic lock,
-one audit record) and is committed on its own, so one refused or concurrently changed row never undoes
-the others. The result says how many changed and which were skipped and why.
+one audit record); a refused or concurrently changed row is refused before anything of it is written, so
+it never undoes the others, which are committed a chunk at a time. The result says how many changed and
+which were skipped and why.
 """
 from dataclasses import dataclass, field
 
@@ -53,15 +54,10 @@ def run(name, user, targets, params, *, today=None):
     """Apply decision ``name`` to ``targets``: (application id, version the user saw or None) pairs."""
     result = BulkResult(name)
     targets = list(targets)
-    session = db.session()
-    expire = session.expire_on_commit
-    # Rows are committed one by one; keeping the chunk loaded saves a reload of every row after each commit
-    # (a row changed meanwhile by someone else still loses on its version).
-    session.expire_on_commit = False
-    try:
-        for start in range(0, len(targets), CHUNK):
-            chunk = targets[start:start + CHUNK]
-            loaded = _load([pk for pk, _version in chunk])
+    for start in range(0, len(targets), CHUNK):
+        chunk = targets[start:start + CHUNK]
+        loaded = _load([pk for pk, _version in chunk])
+        try:
             for pk, version in chunk:
                 application = loaded.get(pk)
                 if application is None or not in_scope(user, application.organisation):
@@ -70,15 +66,15 @@ def run(name, user, targets, params, *, today=None):
                 label = (application.name, _unit(application))
                 try:
                     decisions.perform(name, application, user, params, expected_version=version, today=today)
-                    session.commit()
                     result.changed += 1
-                except ConcurrentChange as exc:
+                except (ConcurrentChange, WorkflowDenied) as exc:
+                    # Refused before anything of this row was written: the chunk's other rows stand.
                     result.skipped.append(Skipped(pk, *label, _current_state(pk), str(exc)))
-                except WorkflowDenied as exc:
-                    session.rollback()
-                    result.skipped.append(Skipped(pk, *label, _current_state(pk), str(exc)))
-    finally:
-        session.expire_on_commit = expire
+            # One commit per chunk: each row already has its own optimistic lock and audit record.
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
     return result
 
 

@@ -40,6 +40,8 @@ def apply_transition(application, user, name, *, expected_version=None, comment=
     ``expected_version`` is the version the user saw (defaults to the loaded one); the UPDATE only
     succeeds if the row still has that version and the source state, otherwise ConcurrentChange.
     ``values`` are further columns written in the same UPDATE (corrected fields, amounts, dates).
+    Every refusal (WorkflowDenied, CommentRequired, ConcurrentChange) comes before anything is written
+    for this application, so a caller deciding on many rows in one transaction loses nothing else.
     """
     today = today or workflow.shanghai_today()
     if expected_version is not None and int(expected_version) != application.version:
@@ -60,7 +62,7 @@ def apply_transition(application, user, name, *, expected_version=None, comment=
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        db.session.rollback()
+        # Nothing was written: another transaction changed the row first.
         raise ConcurrentChange()
     db.session.add(ReviewRecord(
         application_id=application.id, user_id=user.id, role=primary_role(user, transition),

@@ -97,3 +97,33 @@ def test_many_reviewers_released_together_exactly_one_wins(app, db, world):
     assert db.session.query(ReviewRecord).filter_by(application_id=app_id).count() == 1
     db.session.expire_all()
     assert db.session.get(Application, app_id).version == 2
+
+
+def test_bulk_decision_skips_the_row_another_reviewer_holds_and_keeps_the_others(app, db, world):
+    from app.review import bulk
+
+    ids = [world.app().id for _ in range(3)]
+    admin_id = world.baoshan_admin.id
+    updated, outcomes = threading.Event(), {}
+
+    def approve(application, user, seen):
+        services.approve_by_district(application, user, expected_version=seen)
+
+    def hold_the_row():
+        updated.set()
+        time.sleep(0.5)
+
+    other = threading.Thread(target=run_reviewer, args=(app, db, admin_id, ids[1], approve, outcomes, "other"),
+                             kwargs={"before_commit": hold_the_row})
+    other.start()
+    assert updated.wait(10)
+    result = bulk.run("reject_by_district", db.session.get(AppUser, admin_id), [(pk, None) for pk in ids],
+                      {"comment": "材料不全"})
+    other.join(20)
+    assert outcomes["other"] == "won"
+    assert result.changed == 2 and [s.application_id for s in result.skipped] == [ids[1]]
+    assert result.skipped[0].reason.startswith("该申请已被他人处理")
+    db.session.expire_all()
+    assert [db.session.get(Application, pk).state for pk in ids] == [
+        "district_rejected", "district_approved", "district_rejected"]
+    assert [db.session.query(ReviewRecord).filter_by(application_id=pk).count() for pk in ids] == [1, 1, 1]

@@ -31,6 +31,10 @@ def test_action_routes_refuse_a_foreign_rowid_and_change_nothing(db, world, logi
                        data={"csrf_token": token}).status_code == 404
     assert client.post(f"{DISTRICT}/action_post", data={
         "action": "void", "rowid": [foreign.id], "csrf_token": token}).status_code == 404
+    # An unknown action name is not an error page of FAB's, just absent.
+    assert client.post(f"{DISTRICT}/action_post", data={
+        "action": "delete_everything", "rowid": [own.id], "csrf_token": token}).status_code == 404
+    assert client.post(f"{DISTRICT}/action/delete_everything/{own.id}", data={"csrf_token": token}).status_code == 404
     # FAB's own GET route for actions does not exist here.
     assert client.get(f"{DISTRICT}/action/approve_by_district/{own.id}").status_code == 405
     db.session.expire_all()
