@@ -61,8 +61,11 @@ def summary_rows(query, *, local_time=None):
     oldest first, streamed in chunks."""
     names = reference_names()
     unit, district, submitter = aliased(Organisation), aliased(Organisation), aliased(AppUser)
+    # "id + 0": find an application's records through its application_id index and sort those few; never
+    # walk the primary key backwards filtering every record (PostgreSQL chose that on stale statistics
+    # after a bulk load: 10 ms per exported row instead of microseconds).
     last_comment = (select(ReviewRecord.comment).where(ReviewRecord.application_id == Application.id)
-                    .order_by(ReviewRecord.id.desc()).limit(1).correlate(Application).scalar_subquery())
+                    .order_by((ReviewRecord.id + 0).desc()).limit(1).correlate(Application).scalar_subquery())
     fields = list(FIELD_LABELS)
     rows = (query
             .outerjoin(unit, unit.id == Application.organisation_id)
