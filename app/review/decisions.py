@@ -4,6 +4,8 @@ by the bulk decision on ticked or filtered rows, so both refuse the same things 
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
+
 from app.payments import services as payments
 from app.review import services
 from app.review.workflow import ACTION_TITLES
@@ -19,14 +21,14 @@ class Field:
     help: str = ""
 
 
-COMMENT = Field("comment", "审核意见（选填）", "comment")
-REASON = Field("comment", "原因", "comment", required=True, help="将显示给填报单位")
-FUNDED_ON = Field("funded_on", "配套发放日期", "date", required=True)
-DISTRICT_AMOUNT = Field("district_amount", "区县局（产业）配套金额（元）", "amount", required=True)
-AMOUNT_TECHNICIAN = Field("amount_technician", "新晋升技师每人配套金额（元）", "amount", required=True)
-AMOUNT_SENIOR = Field("amount_senior", "新晋升高级技师每人配套金额（元）", "amount", required=True)
-PAID_ON = Field("paid_on", "发放至职工日期", "date", required=True)
-CARD_NO = Field("card_no", "发放卡号", "card", required=True, help="默认为申请表中的工会会员服务卡或银行卡")
+COMMENT = Field("comment", _l("审核意见（选填）"), "comment")
+REASON = Field("comment", _l("原因"), "comment", required=True, help=_l("将显示给填报单位"))
+FUNDED_ON = Field("funded_on", _l("配套发放日期"), "date", required=True)
+DISTRICT_AMOUNT = Field("district_amount", _l("区县局（产业）配套金额（元）"), "amount", required=True)
+AMOUNT_TECHNICIAN = Field("amount_technician", _l("新晋升技师每人配套金额（元）"), "amount", required=True)
+AMOUNT_SENIOR = Field("amount_senior", _l("新晋升高级技师每人配套金额（元）"), "amount", required=True)
+PAID_ON = Field("paid_on", _l("发放至职工日期"), "date", required=True)
+CARD_NO = Field("card_no", _l("发放卡号"), "card", required=True, help=_l("默认为申请表中的工会会员服务卡或银行卡"))
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,7 @@ def parse(name, form, *, bulk=False, today):
         elif field.kind == "amount":
             try:
                 params[field.name] = payments.parse_amount(form.get(field.name), field.name,
-                                                           field.label.split("（元）")[0])
+                                                           str(field.label).split("（元）")[0])
             except payments.PaymentInvalid as exc:
                 errors.update(exc.errors)
         elif field.kind == "card":

@@ -32,7 +32,7 @@ from app.payments import services as payments
 from app.reference import data
 from app.review import bulk as bulk_runner
 from app.review import decisions, exports, workflow
-from app.review.display import LEVEL_SHORT, application_fields, reference_names
+from app.review.display import LEVEL_SHORT, application_fields
 from app.review.services import CommentRequired, ConcurrentChange
 from app.review.states import State, title_of
 from app.security.views_base import EagerInterface, ScopedModelView
@@ -190,7 +190,7 @@ class ReviewModelView(ScopedModelView):
 
     def filter_args(self):
         """The current filter as query-string pairs (only FAB's _flt_ arguments travel on)."""
-        return [(k, v) for k, values in request.args.lists() if k.startswith("_flt_") for v in values]
+        return [(k, v) for k, values in request.args.lists() if k.startswith("_flt_") for v in values if v]
 
     def current_filter(self, column):
         value = self._filters.get_filter_value(column)
@@ -202,22 +202,22 @@ class ReviewModelView(ScopedModelView):
         """The fields of the filter bar above the list, with their options and current values."""
         bar = []
         campaigns = db.session.execute(select(Campaign.id, Campaign.name).order_by(Campaign.start_date.desc())).all()
-        bar.append(("campaign", "报名活动", [(str(i), n) for i, n in campaigns]))
+        bar.append(("campaign", _l("报名活动"), [(str(i), n) for i, n in campaigns]))
         batches = db.session.execute(
             select(Batch.id, Campaign.name, Batch.name).join(Campaign, Campaign.id == Batch.campaign_id)
             .order_by(Campaign.start_date.desc(), Batch.number)).all()
-        bar.append(("batch", "批次", [(str(i), f"{c} {b}") for i, c, b in batches]))
+        bar.append(("batch", _l("批次"), [(str(i), f"{c} {b}") for i, c, b in batches]))
         if "district" in self.search_columns:
             districts = db.session.execute(
                 select(Organisation.id, Organisation.name)
                 .where(Organisation.kind.in_((OrgKind.DISTRICT.value, OrgKind.INDUSTRY.value)))
                 .order_by(Organisation.kind, Organisation.path)).all()
-            bar.append(("district", "区县局", [(str(i), n) for i, n in districts]))
-        bar.append(("state", "状态", [(s.value, s.title) for s in self.filter_states]))
-        bar.append(("new_level", "晋升等级", [(code, LEVEL_SHORT[code]) for code in data.NEW_LEVEL_CODES]))
-        bar.append(("name", "姓名", None))
-        bar.append(("organisation", "单位", None))
-        bar.append(("certificate_no", "证书编号", None))
+            bar.append(("district", _l("区县局"), [(str(i), n) for i, n in districts]))
+        bar.append(("state", _l("状态"), [(s.value, s.title) for s in self.filter_states]))
+        bar.append(("new_level", _l("晋升等级"), [(code, LEVEL_SHORT[code]) for code in data.NEW_LEVEL_CODES]))
+        bar.append(("name", _l("姓名"), None))
+        bar.append(("organisation", _l("单位"), None))
+        bar.append(("certificate_no", _l("证书编号"), None))
         return [(column, f"_flt_0_{column}", label, options, self.current_filter(column))
                 for column, label, options in bar]
 

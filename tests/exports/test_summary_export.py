@@ -1,7 +1,6 @@
 """下载Excel: the 汇总表 of the reviewer's current filtered, scoped list."""
 import io
 import re
-from datetime import date
 from urllib.parse import unquote
 
 from openpyxl import load_workbook

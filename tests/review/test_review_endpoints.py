@@ -5,7 +5,6 @@ import re
 import pytest
 
 from app.applications.models import Application
-from app.exports.models import ExportRecord
 from app.review.models import ReviewRecord
 from app.review.states import State
 from tests.conftest import csrf_token
@@ -108,7 +107,6 @@ def test_application_page_shows_fields_attachments_history_and_allowed_buttons(d
     app = world.app(employer="上海江杨机械有限公司", trade="焊工")
     services.reject_by_district(app, world.baoshan_admin, "证书复印件不清晰")
     db.session.commit()
-    from app.review import workflow
     services.apply_transition(app, world.baoshan_clerk, "correct")  # resubmitted
     db.session.commit()
     client = login_as(world.baoshan_admin)

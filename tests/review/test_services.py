@@ -1,6 +1,5 @@
 """The review decisions: each goes through the transition core and leaves one audit record."""
 from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 

@@ -3,7 +3,7 @@
 The expectations are written out here from the specification, not derived from the table under test.
 The same matrix is then driven through HTTP, on the screen each role really uses.
 """
-from datetime import date, timedelta
+from datetime import date
 from types import SimpleNamespace
 
 import pytest
