@@ -1,4 +1,4 @@
-"""The home page every signed-in user lands on."""
+"""The home page every signed-in user lands on: what is open, what waits for this user."""
 from flask import g, redirect, url_for
 from flask_appbuilder import IndexView, expose
 from sqlalchemy import func, select
@@ -9,6 +9,14 @@ from app.extensions import db
 from app.review.states import State
 from app.security.scoping import scope_filter, user_org
 
+#: The application list each role works from, the states it shows, and the state that waits for it.
+WORK_LISTS = (
+    ("MyApplicationModelView", tuple(State), State.DISTRICT_REJECTED),
+    ("DistrictReviewModelView", tuple(State), State.PENDING),
+    ("FinalReviewModelView", tuple(State), State.DISTRICT_APPROVED),
+    ("FundingModelView", (State.FINAL_APPROVED, State.FUNDED, State.PAID), State.FINAL_APPROVED),
+)
+
 
 class HomeView(IndexView):
     """Per-user overview: open campaigns and the applications of the user's own scope by state."""
@@ -16,6 +24,13 @@ class HomeView(IndexView):
     route_base = ""
     default_view = "index"
     index_template = "home.html"
+
+    def work_list(self):
+        sm = self.appbuilder.sm
+        for view_name, states, waiting in WORK_LISTS:
+            if sm.has_access("can_list", view_name):
+                return view_name, states, waiting
+        return None, (), None
 
     @expose("/")
     def index(self):
@@ -27,11 +42,23 @@ class HomeView(IndexView):
             .where(scope_filter(Application.organisation_id, user))
             .group_by(Application.state)
         ).all())
-        states = [(s, counts.get(s.value, 0)) for s in State]
+        view_name, linked_states, waiting = self.work_list()
+
+        def link(state):
+            if view_name and state in linked_states:
+                return url_for(f"{view_name}.list", _flt_0_state=state.value)
+            return None
+
+        states = [(s, counts.get(s.value, 0), link(s)) for s in State]
         campaigns = db.session.scalars(
             select(Campaign).where(Campaign.state == CampaignState.PUBLISHED.value)
             .order_by(Campaign.start_date.desc())
         ).all()
-        return self.render_template(self.index_template, appbuilder=self.appbuilder, states=states,
-                                    total=sum(counts.values()), campaigns=campaigns,
-                                    organisation=user_org(user))
+        organisation = user_org(user)
+        return self.render_template(
+            self.index_template, appbuilder=self.appbuilder, states=states, total=sum(counts.values()),
+            campaigns=campaigns, organisation=organisation,
+            waiting=(waiting, counts.get(waiting.value, 0), link(waiting)) if waiting else None,
+            can_apply=self.appbuilder.sm.has_access("can_apply", "ApplyView"),
+            own_unit=organisation is not None and organisation.kind == "grassroots",
+        )
