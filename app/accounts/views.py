@@ -110,6 +110,17 @@ def _set_names(item):
     item.last_name = item.last_name or ""
 
 
+def _stamp_new_account(item, password):
+    """A new account: the password hashed and to be changed at first login, who created it and when."""
+    from app.accounts.services import hash_password
+
+    item.password = hash_password(password)
+    item.must_change_password = True
+    item.created_on = item.changed_on = utcnow()
+    item.created_by_fk = item.changed_by_fk = g.user.id
+    _set_names(item)
+
+
 def _on_save_changes(item, actor):
     """Security-log entries for a changed account: which fields changed, never their values."""
     from app.accounts.services import changed_fields
@@ -239,13 +250,7 @@ class AppUserDBModelView(AccountViewMixin, UserDBModelView):
             g.account_password = form.password.data
 
     def pre_add(self, item):
-        from app.accounts.services import hash_password
-
-        item.password = hash_password(g.pop("account_password"))
-        item.must_change_password = True
-        item.created_on = item.changed_on = utcnow()
-        item.created_by_fk = item.changed_by_fk = g.user.id
-        _set_names(item)
+        _stamp_new_account(item, g.pop("account_password"))
 
     def post_add(self, item):
         record_event("account_created", user=g.user, target=item,
@@ -320,19 +325,15 @@ class DistrictAdminModelView(AccountViewMixin, ModelView):
     base_order = ("username", "asc")
 
     def pre_add(self, item):
-        from app.accounts.services import hash_password, one_time_password
+        from app.accounts.services import one_time_password
 
         if item.organisation is None:
             raise ValueError(str(_l("请选择区县局（产业）工会")))
         password = one_time_password()
         g.one_time_password = password
-        item.password = hash_password(password)
-        item.must_change_password = True
         item.active = True
         item.roles = [self.appbuilder.sm.find_role(DISTRICT_ADMIN)]
-        item.created_on = item.changed_on = utcnow()
-        item.created_by_fk = item.changed_by_fk = g.user.id
-        _set_names(item)
+        _stamp_new_account(item, password)
 
     def post_add(self, item):
         record_event("account_created", user=g.user, target=item,
@@ -514,19 +515,13 @@ class GrassrootsUserModelView(AccountViewMixin, ScopedModelView):
             item.organisation = org
 
     def pre_add(self, item):
-        from app.accounts.services import hash_password
-
         self._apply_unit(item)
         # Whatever was posted: the role is 基层工会用户, the unit lies in the admin's own subtree.
         item.roles = [self.appbuilder.sm.find_role(GRASSROOTS)]
         if item.organisation is None or not unit_allowed(item.organisation):
             raise ValueError(str(_l("请选择本区县局下的单位")))
-        item.password = hash_password(g.pop("account_password"))
-        item.must_change_password = True
         item.active = True
-        item.created_on = item.changed_on = utcnow()
-        item.created_by_fk = item.changed_by_fk = g.user.id
-        _set_names(item)
+        _stamp_new_account(item, g.pop("account_password"))
 
     def post_add(self, item):
         record_event("account_created", user=g.user, target=item,
