@@ -27,6 +27,8 @@ class Config:
         self.REDIS_URL = redis_url
         self.RATELIMIT_STORAGE_URI = redis_url or "memory://"
         self.SESSION_COOKIE_SECURE = self.APP_ENV == "production"
+        #: How many reverse proxies in front of the app set X-Forwarded-For/-Proto (0: none, trust no header).
+        self.TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 
     # Flask / Flask-SQLAlchemy
     SQLALCHEMY_TRACK_MODIFICATIONS = False

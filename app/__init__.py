@@ -13,6 +13,9 @@ def create_app(config=None):
         config.validate()
     app = Flask(__name__, instance_path=str(config.INSTANCE_DIR), instance_relative_config=False)
     app.config.from_object(config)
+    from app.web import trust_proxies
+
+    trust_proxies(app)
     from app.accounts.roles import fab_roles
 
     app.config["FAB_ROLES"] = fab_roles()

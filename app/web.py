@@ -19,6 +19,19 @@ def display(value):
     return value
 
 
+def trust_proxies(app):
+    """Behind TRUSTED_PROXIES reverse proxies, take the client's address from X-Forwarded-For.
+
+    Rate limits and the security log need the client's address, not the proxy's; with no trusted
+    proxy the headers are ignored (a client could forge them).
+    """
+    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+
+
 def register_web(app):
     app.add_template_filter(display, "display")
 

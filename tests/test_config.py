@@ -55,3 +55,25 @@ def test_default_database_is_sqlite_in_the_instance_folder(tmp_path, monkeypatch
     monkeypatch.delenv("APP_ENV", raising=False)
     monkeypatch.setenv("INSTANCE_DIR", str(tmp_path))
     assert Config().SQLALCHEMY_DATABASE_URI == f"sqlite:///{tmp_path / 'jishi.db'}"
+
+
+def test_client_address_behind_a_trusted_proxy(tmp_path, monkeypatch):
+    """With TRUSTED_PROXIES=1 the proxy's X-Forwarded-For is the address; without, the header is ignored."""
+    from flask import Flask
+
+    from app.accounts.events import client_address
+    from app.web import trust_proxies
+
+    monkeypatch.setenv("INSTANCE_DIR", str(tmp_path))
+    monkeypatch.setenv("SECRET_KEY", "k" * 64)
+    seen = {}
+    for hops in ("0", "1"):
+        monkeypatch.setenv("TRUSTED_PROXIES", hops)
+        app = Flask(__name__)
+        app.config.from_object(Config())
+        trust_proxies(app)
+        app.add_url_rule("/", "ip", lambda: client_address())
+        seen[hops] = app.test_client().get(
+            "/", headers={"X-Forwarded-For": "203.0.113.7"}, environ_base={"REMOTE_ADDR": "10.0.0.2"}
+        ).get_data(as_text=True)
+    assert seen == {"0": "10.0.0.2", "1": "203.0.113.7"}
