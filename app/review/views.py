@@ -54,21 +54,9 @@ class FilterContainsText(BaseFilter):
         return query.filter(getattr(self.model, self.column_name).contains(value, autoescape=True))
 
 
-class FilterStateIs(BaseFilter):
-    """状态: one of the stable codes; 全部 (empty) does not filter; anything else matches nothing."""
-
-    name = _l("等于")
-    arg_name = "eq"
-
-    def apply(self, query, value):
-        if not value:
-            return query
-        if value not in {s.value for s in State}:
-            return query.filter(false())
-        return query.filter(self.model.state == value)
-
-
 class FilterValueIs(BaseFilter):
+    """Equal to the value; an empty value (全部) does not filter."""
+
     name = _l("等于")
     arg_name = "eq"
 
@@ -76,6 +64,15 @@ class FilterValueIs(BaseFilter):
         if not value:
             return query
         return query.filter(getattr(self.model, self.column_name) == value)
+
+
+class FilterStateIs(FilterValueIs):
+    """状态: one of the stable codes; 全部 (empty) does not filter; anything else matches nothing."""
+
+    def apply(self, query, value):
+        if value and value not in {s.value for s in State}:
+            return query.filter(false())
+        return super().apply(query, value)
 
 
 class FilterRelatedIs(BaseFilter):
