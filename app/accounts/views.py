@@ -121,6 +121,14 @@ def _stamp_new_account(item, password):
     _set_names(item)
 
 
+def _stamp_changed_account(item):
+    """A saved account: who changed it and when, and a security-log entry naming the changed fields."""
+    item.changed_on = utcnow()
+    item.changed_by_fk = g.user.id
+    _set_names(item)
+    _on_save_changes(item, g.user)
+
+
 def _on_save_changes(item, actor):
     """Security-log entries for a changed account: which fields changed, never their values."""
     from app.accounts.services import changed_fields
@@ -258,10 +266,7 @@ class AppUserDBModelView(AccountViewMixin, UserDBModelView):
         db.session.commit()
 
     def pre_update(self, item):
-        item.changed_on = utcnow()
-        item.changed_by_fk = g.user.id
-        _set_names(item)
-        _on_save_changes(item, g.user)
+        _stamp_changed_account(item)
 
     @action("resetpasswords", _l("重置密码"), _l("确定要重置该账号的密码吗？系统将生成一次性密码，用户登录后须立即修改。"),
             "fa-key", multiple=False)
@@ -350,10 +355,7 @@ class DistrictAdminModelView(AccountViewMixin, ModelView):
     def pre_update(self, item):
         if item.organisation is None:
             raise ValueError(str(_l("请选择区县局（产业）工会")))
-        item.changed_on = utcnow()
-        item.changed_by_fk = g.user.id
-        _set_names(item)
-        _on_save_changes(item, g.user)
+        _stamp_changed_account(item)
 
     @action("resetpassword", _l("重置密码"), _l("确定要重置该账号的密码吗？系统将生成一次性密码，用户登录后须立即修改。"),
             "fa-key", multiple=False)
@@ -534,10 +536,7 @@ class GrassrootsUserModelView(AccountViewMixin, ScopedModelView):
         self._apply_unit(item)
         if item.organisation is None or not unit_allowed(item.organisation):
             raise ValueError(str(_l("请选择本区县局下的单位")))
-        item.changed_on = utcnow()
-        item.changed_by_fk = g.user.id
-        _set_names(item)
-        _on_save_changes(item, g.user)
+        _stamp_changed_account(item)
         password = g.pop("account_password", None)
         if password:
             set_password(item, password, must_change=True)
