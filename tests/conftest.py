@@ -85,6 +85,24 @@ def _clean_database(request):
 
 
 @pytest.fixture
+def clock():
+    """The platform's one clock: ``clock.set(day or datetime)`` fixes it for this test."""
+    from app.clock import clock as the_clock
+
+    yield the_clock
+    the_clock.reset()
+
+
+@pytest.fixture(autouse=True)
+def _real_clock():
+    """No test leaves the clock fixed for the next one."""
+    yield
+    from app.clock import clock as the_clock
+
+    the_clock.reset()
+
+
+@pytest.fixture
 def db(app):
     from app.extensions import db as _db
 

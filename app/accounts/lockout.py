@@ -15,8 +15,8 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import and_, case, func, or_, update
 
+from app.clock import utcnow
 from app.extensions import db
-from app.models_base import utcnow
 
 #: How long failures of an unknown name are remembered (seconds).
 UNKNOWN_NAME_WINDOW = 24 * 3600

@@ -6,7 +6,8 @@ from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, ca
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
-from app.models_base import Model, utcnow
+from app.clock import utcnow
+from app.models_base import Model
 
 with warnings.catch_warnings():
     # Redeclaring FAB's email column (made optional) is intended.

@@ -5,8 +5,8 @@ import string
 from flask import current_app
 from werkzeug.security import generate_password_hash
 
+from app.clock import utcnow
 from app.extensions import appbuilder, db
-from app.models_base import utcnow
 
 _ALPHABET = string.ascii_letters + string.digits
 _SYMBOLS = "#%+=@"

@@ -11,8 +11,8 @@ session epoch moves so it is signed out everywhere at once.
 from flask import abort, flash, g, request, url_for
 from flask_appbuilder import ModelView
 from flask_appbuilder.actions import action
-from flask_appbuilder.fieldwidgets import BS3PasswordFieldWidget, BS3TextFieldWidget, Select2Widget
 from flask_appbuilder.fields import QuerySelectField
+from flask_appbuilder.fieldwidgets import BS3PasswordFieldWidget, BS3TextFieldWidget, Select2Widget
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.filters import FilterNotEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
@@ -31,8 +31,8 @@ from app.accounts.events import EVENT_TITLES, record_event
 from app.accounts.models import AppUser, SecurityEvent
 from app.accounts.roles import DISTRICT_ADMIN, GRASSROOTS
 from app.applications.rules import mask_id_number
+from app.clock import utcnow
 from app.extensions import db
-from app.models_base import utcnow
 from app.orgs.models import Organisation, OrgKind
 from app.security.scoping import in_scope, subtree_ids, user_org
 from app.security.views_base import ScopedModelView

@@ -19,8 +19,8 @@ from PIL import Image, UnidentifiedImageError
 from sqlalchemy import select
 
 from app.applications.models import Attachment
+from app.clock import utcnow
 from app.extensions import db
-from app.models_base import utcnow
 from app.reference import data
 
 ID_COPY, CERTIFICATE_COPY, CARD_COPY, HR_FORM = "id_copy", "certificate_copy", "card_copy", "hr_form"

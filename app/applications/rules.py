@@ -27,6 +27,7 @@ from stdnum import luhn
 from stdnum.cn import ric
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, ValidationError
 
+from app.clock import cn_date
 from app.reference import data
 
 # --------------------------------------------------------------------------------------------
@@ -197,11 +198,6 @@ _DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _DATE_CHINESE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?$")
 
 
-def format_cn_date(value: date) -> str:
-    """2014-01-01 → '2014年1月1日'."""
-    return f"{value.year}年{value.month}月{value.day}日"
-
-
 def parse_date(value, label: str = "日期") -> tuple[date | None, str | None]:
     """Accept a date/datetime or 'YYYY-MM-DD', 'YYYY/MM/DD', 'YYYY.MM.DD', 'YYYYMMDD', 'YYYY年M月D日'.
 
@@ -286,9 +282,9 @@ def _birth_date_error_and_region_warning(number: str, today: date | None, region
     birth = ric.get_birth_date(number)
     error = None
     if birth.year < 1900:
-        error = f"身份证号码中的出生日期（{format_cn_date(birth)}）无效"
+        error = f"身份证号码中的出生日期（{cn_date(birth)}）无效"
     elif today is not None and birth > today:
-        error = f"身份证号码中的出生日期（{format_cn_date(birth)}）晚于今天"
+        error = f"身份证号码中的出生日期（{cn_date(birth)}）晚于今天"
     warning = None if region_known else (
         f"身份证号码的地区码（{number[:6]}）未能识别，请核对（已撤销的地区码仍可有效）")
     return error, warning
@@ -553,12 +549,12 @@ def validate_application(values: Mapping[str, object], ctx: RuleContext) -> Rule
         if certificate_date > ctx.today:
             r.error("certificate_date", "发证日期不能晚于今天")
         if ctx.cert_issued_from is not None and certificate_date < ctx.cert_issued_from:
-            r.error("certificate_date", f"发证日期须在{format_cn_date(ctx.cert_issued_from)}及以后")
+            r.error("certificate_date", f"发证日期须在{cn_date(ctx.cert_issued_from)}及以后")
         if ctx.cert_issued_to is not None and certificate_date > ctx.cert_issued_to:
-            r.error("certificate_date", f"发证日期须在{format_cn_date(ctx.cert_issued_to)}及以前")
+            r.error("certificate_date", f"发证日期须在{cn_date(ctx.cert_issued_to)}及以前")
         if birth is not None and _age_on(birth, certificate_date) < MIN_AGE:
-            r.error("id_number", f"申请人在发证日期（{format_cn_date(certificate_date)}）未满{MIN_AGE}周岁"
-                                 f"（按身份证号码中的出生日期{format_cn_date(birth)}计算）")
+            r.error("id_number", f"申请人在发证日期（{cn_date(certificate_date)}）未满{MIN_AGE}周岁"
+                                 f"（按身份证号码中的出生日期{cn_date(birth)}计算）")
 
     previous_date = dates["previous_level_date"]
     if need("previous_level_date") and previous_date is not None:

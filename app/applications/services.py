@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from app import clock
 from app.applications import rules
 from app.applications.attachments import KIND_TITLES, required_kinds
 from app.applications.models import Application, Attachment
@@ -111,7 +112,7 @@ def resolve_attachments(user, attachment_ids, application=None):
 def check_application(user, campaign, values, attachment_ids, *, today=None, application=None):
     """Every rule for one application, without storing anything: field rules with the campaign's
     window and the reference lists, the scans the variant needs, and the first-time rule."""
-    day = today or campaign_services.today()
+    day = today or clock.today()
     result = rules.validate_application(values, campaign_services.rule_context(campaign, day))
     checked = Checked(cleaned=result.cleaned, errors={k: list(v) for k, v in result.errors.items()},
                       warnings={k: list(v) for k, v in result.warnings.items()})
@@ -160,7 +161,7 @@ def _link_attachments(application, attachments, variant):
 
 def submission_check(user, campaign, batch, values, attachment_ids, *, today=None):
     """Everything submit_application checks, without storing anything."""
-    day = today or campaign_services.today()
+    day = today or clock.today()
     if batch.campaign_id != campaign.id:
         raise ValueError("batch does not belong to campaign")
     checked = check_application(user, campaign, values, attachment_ids, today=day)
@@ -180,7 +181,7 @@ def submit_application(user, campaign, batch, values, attachment_ids, *, today=N
 
     Returns the new Application; its ``intake_warnings`` hold the hints that did not block.
     """
-    day = today or campaign_services.today()
+    day = today or clock.today()
     checked = submission_check(user, campaign, batch, values, attachment_ids, today=day)
     if checked.errors:
         raise ApplicationRejected(checked.errors, checked.warnings)
@@ -203,7 +204,7 @@ def submit_application(user, campaign, batch, values, attachment_ids, *, today=N
 
 def correction_check(application, user, values, attachment_ids, *, today=None):
     """Everything correct_application checks, without storing anything."""
-    day = today or campaign_services.today()
+    day = today or clock.today()
     checked = check_application(user, application.campaign, values, attachment_ids, today=day,
                                 application=application)
     try:
@@ -216,7 +217,7 @@ def correction_check(application, user, values, attachment_ids, *, today=None):
 def correct_application(application, user, values, attachment_ids, *, expected_version=None, today=None):
     """修改报名表: check everything again and store the corrected fields together with the state change
     (back to 未审核) in one optimistic-locked UPDATE, with its audit record."""
-    day = today or campaign_services.today()
+    day = today or clock.today()
     checked = correction_check(application, user, values, attachment_ids, today=day)
     if checked.errors:
         raise ApplicationRejected(checked.errors, checked.warnings)
@@ -240,6 +241,6 @@ def correct_application(application, user, values, attachment_ids, *, expected_v
 
 def withdraw_application(application, user, *, expected_version=None, today=None):
     """撤回: only from 未审核; the row is kept as 已撤回 (raises WorkflowDenied / ConcurrentChange)."""
-    day = today or campaign_services.today()
+    day = today or clock.today()
     return review_services.apply_transition(application, user, "withdraw", expected_version=expected_version,
                                             today=day)

@@ -4,8 +4,7 @@ check is made by the intake services and the workflow."""
 from flask import abort, flash, g, redirect, request, send_file, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.actions import action
-from flask_appbuilder.models.sqla.filters import (FilterEqual, FilterEqualFunction, FilterNotEqual,
-                                                   SQLAFilterConverter)
+from flask_appbuilder.models.sqla.filters import FilterEqual, FilterNotEqual, SQLAFilterConverter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.widgets import ListWidget
 from flask_babel import gettext as _
@@ -13,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import SelectField
 
+from app import clock
 from app.applications import attachments as files
 from app.applications import rules, services
 from app.applications.forms import BANK_SUGGESTIONS, ApplicationForm, attachment_input, file_input
@@ -26,7 +26,7 @@ from app.review import workflow
 from app.review.models import ReviewRecord
 from app.review.services import ConcurrentChange
 from app.review.states import State, title_of
-from app.security.scoping import scope_filter
+from app.security.scoping import UNIT, get_in_scope_or_404
 from app.security.views_base import ScopedModelView
 
 #: The notes (注1–7) of 附件1/附件2; note 2 names the issuing authority of each variant.
@@ -37,7 +37,7 @@ ISSUER_NOTE = {
 
 
 def form_notes(variant, cert_from=None):
-    since = rules.format_cn_date(cert_from) if cert_from else "2014年1月1日"
+    since = clock.cn_date(cert_from) if cert_from else "2014年1月1日"
     issuer = ISSUER_NOTE.get(variant, ISSUER_NOTE[data.VARIANT_GENERAL])
     return [
         _("申请人须为本市工会会员，并首次获得相应工种的技师（国家职业资格二级）或高级技师（国家职业资格一级）证书。"),
@@ -65,20 +65,11 @@ def reference_names():
 
 def own_application_or_404(application_id, user):
     """An application of the user's own unit (the clerk corrects and withdraws only those)."""
-    application = db.session.scalar(select(Application).where(
-        Application.id == application_id, Application.organisation_id == user.organisation_id,
-        scope_filter(Application.organisation_id, user)))
-    if application is None:
-        abort(404)
-    return application
+    return get_in_scope_or_404(db.session, Application, application_id, user, UNIT)
 
 
 def scoped_application_or_404(application_id, user):
-    application = db.session.scalar(select(Application).where(
-        Application.id == application_id, scope_filter(Application.organisation_id, user)))
-    if application is None:
-        abort(404)
-    return application
+    return get_in_scope_or_404(db.session, Application, application_id, user)
 
 
 def attachments_by_kind(attachments):
@@ -131,7 +122,7 @@ class ApplyView(BaseView):
     @expose("/")
     @has_access
     def index(self):
-        day = campaigns.today()
+        day = clock.today()
         return self.render_template("applications/apply_index.html", open_batches=campaigns.open_batches(day),
                                     upcoming=campaigns.upcoming_batches(day), today=day,
                                     variants=data.VARIANTS)
@@ -144,7 +135,7 @@ class ApplyView(BaseView):
         if batch is None or batch.campaign.state == CampaignState.DRAFT.value:
             abort(404)
         campaign = batch.campaign
-        day = campaigns.today()
+        day = clock.today()
         closed = campaigns.batch_closed_reason(batch, day)
         errors, warnings, chosen = {}, {}, {}
         if request.method == "POST":
@@ -182,7 +173,7 @@ class ApplyView(BaseView):
     def edit(self, application_id):
         user = g.user
         application = own_application_or_404(application_id, user)
-        day = campaigns.today()
+        day = clock.today()
         errors, warnings = {}, {}
         if request.method == "POST":
             form = ApplicationForm(formdata=request.form, include_codes=self._stored_codes(application))
@@ -237,7 +228,7 @@ class ApplyView(BaseView):
             label = rules.FIELD_LABELS.get(name) or files.KIND_TITLES.get(name.replace("attachment_", ""), name)
             summary.extend((name, label, m) for m in messages)
         return self.render_template(
-            "applications/form.html", form=form, district=district, today=campaigns.today(),
+            "applications/form.html", form=form, district=district, today=clock.today(),
             kinds=files.KIND_TITLES, required=files.required_kinds, attachment_input=attachment_input,
             file_input=file_input, attachment_field=services.attachment_field, size_text=files.size_text,
             max_upload=files.max_bytes(), banks=BANK_SUGGESTIONS, summary=summary,
@@ -330,7 +321,7 @@ class MyApplicationModelView(ScopedModelView):
 
     datamodel = ApplicationInterface(Application)
     base_permissions = ["can_list", "can_show"]
-    base_filters = [["organisation_id", FilterEqualFunction, lambda: getattr(g.user, "organisation_id", None)]]
+    scope_kind = UNIT
     list_title = _l("报名管理")
     show_title = _l("查看报名表")
     list_columns = ["form_name", "batch.opens_on", "batch.system_deadline", "name", "masked_id_number",
@@ -362,14 +353,14 @@ class MyApplicationModelView(ScopedModelView):
     def show(self, pk):
         item = self.get_scoped_or_404(pk)
         user = g.user
-        day = campaigns.today()
+        day = clock.today()
         allowed = {t.name for t in workflow.available_transitions(item, user, day)}
         reviews = db.session.scalars(select(ReviewRecord).where(ReviewRecord.application_id == item.id)
                                      .order_by(ReviewRecord.id)).all()
         return self.render_template(
             self.show_template, title=self.show_title, item=item, names=reference_names(), allowed=allowed,
             reviews=reviews, action_titles=workflow.ACTION_TITLES, state_title=title_of,
-            local_time=campaigns.local_time, kinds=files.KIND_TITLES, size_text=files.size_text,
+            local_time=clock.local_time, kinds=files.KIND_TITLES, size_text=files.size_text,
             attachments=item.attachments, notes=form_notes(item.variant, item.campaign.cert_issued_from))
 
     @action("withdraw", _l("撤回"), confirmation=_l("撤回后该申请将标记为“已撤回”，不能再修改。确定撤回吗？"),

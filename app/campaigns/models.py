@@ -4,7 +4,8 @@ import enum
 from sqlalchemy import Date, DateTime, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models_base import Model, utcnow
+from app.clock import utcnow
+from app.models_base import Model
 
 
 class CampaignState(str, enum.Enum):

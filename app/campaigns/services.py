@@ -1,28 +1,12 @@
 """Campaign questions the intake asks: what day it is in Shanghai, which batches accept applications,
 and the campaign's eligibility window and reference lists as a RuleContext for the field rules."""
-from datetime import datetime, timedelta, timezone
-
 from sqlalchemy import select
 
 from app.applications.rules import RuleContext
 from app.campaigns.models import Batch, Campaign, CampaignState
+from app.clock import cn_date, today
 from app.extensions import db
 from app.reference.models import ReferenceItem
-
-#: China has kept UTC+8 without daylight saving since 1991: a fixed offset needs no tz database.
-SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
-
-
-def today():
-    """Today's date in Shanghai; every deadline is a Shanghai calendar day (tests patch this)."""
-    return datetime.now(SHANGHAI).date()
-
-
-def local_time(value):
-    """A naive UTC timestamp as stored by the models, shown in Shanghai time."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=timezone.utc).astimezone(SHANGHAI).replace(tzinfo=None)
 
 
 def open_batches(day=None):
@@ -55,14 +39,10 @@ def batch_closed_reason(batch, day=None):
     if campaign.state != CampaignState.PUBLISHED.value:
         return f"报名活动“{campaign.name}”{campaign.state_title}，不接受申报"
     if day < batch.opens_on:
-        return f"{batch.name}将于{_cn(batch.opens_on)}开始受理，目前尚不能申报"
+        return f"{batch.name}将于{cn_date(batch.opens_on)}开始受理，目前尚不能申报"
     if day > batch.system_deadline:
-        return f"{batch.name}已于{_cn(batch.system_deadline)}截止网上受理，不能再申报"
+        return f"{batch.name}已于{cn_date(batch.system_deadline)}截止网上受理，不能再申报"
     return None
-
-
-def _cn(day):
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def reference_items(list_name, include_codes=()):

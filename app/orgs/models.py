@@ -4,7 +4,8 @@ import enum
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models_base import Model, utcnow
+from app.clock import utcnow
+from app.models_base import Model
 
 
 class OrgKind(str, enum.Enum):

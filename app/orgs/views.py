@@ -7,8 +7,8 @@ A unit keeps its row for ever: applications, users and the security log point at
 from flask import flash, g, redirect, request
 from flask_appbuilder import ModelView
 from flask_appbuilder.actions import action
-from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.fields import QuerySelectField
+from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.models.sqla.filters import FilterNotEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import select
 
+from app import clock
 from app.applications.rules import clean_card_number
 from app.campaigns.models import DistrictRequest
 from app.extensions import db
@@ -27,14 +28,6 @@ class PaymentInvalid(workflow.WorkflowDenied):
     def __init__(self, errors):
         self.errors = dict(errors)
         super().__init__("；".join(self.errors.values()))
-
-
-def _today(today):
-    if today is not None:
-        return today
-    from app.campaigns.services import today as shanghai_today
-
-    return shanghai_today()
 
 
 def reward_for_level(campaign, level):
@@ -100,7 +93,7 @@ def _check_day(day, today, field, label, not_before=None, not_before_label=None)
 
 def fund(application, user, *, funded_on=None, expected_version=None, today=None, comment=None):
     """市总财务部配套发放: records the city amount (from the campaign) and the day it was funded."""
-    today = _today(today)
+    today = today or clock.today()
     workflow.check("fund", application, user, today)
     funded_on = funded_on or today
     _check_day(funded_on, today, "funded_on", "发放日期")
@@ -114,7 +107,7 @@ def record_payment(application, user, *, district_amount, paid_on=None, card_no=
                    today=None, comment=None):
     """已发放至职工: the district's matching amount, the day, and the card paid to (default: the
     application's union or bank card)."""
-    today = _today(today)
+    today = today or clock.today()
     workflow.check("record_payment", application, user, today)
     if not isinstance(district_amount, Decimal):
         district_amount = parse_amount(district_amount)

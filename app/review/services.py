@@ -7,6 +7,7 @@ and go through the same :func:`apply_transition`.
 
 from sqlalchemy import update
 
+from app import clock
 from app.applications.models import Application
 from app.extensions import db
 from app.review import workflow
@@ -43,7 +44,7 @@ def apply_transition(application, user, name, *, expected_version=None, comment=
     Every refusal (WorkflowDenied, CommentRequired, ConcurrentChange) comes before anything is written
     for this application, so a caller deciding on many rows in one transaction loses nothing else.
     """
-    today = today or workflow.shanghai_today()
+    today = today or clock.today()
     if expected_version is not None and int(expected_version) != application.version:
         # The user decided on a page showing an older version: someone else acted since.
         raise ConcurrentChange()

@@ -23,7 +23,8 @@ from sqlalchemy.orm import joinedload
 from app.applications.attachments import KIND_TITLES
 from app.applications.models import Application
 from app.campaigns.models import Batch, Campaign
-from app.campaigns.services import local_time, today as shanghai_today
+from app.clock import local_time
+from app.clock import today as shanghai_today
 from app.exports.services import record_export
 from app.exports.xlsx import XLSX_MIMETYPE, write_xlsx
 from app.extensions import db

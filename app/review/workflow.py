@@ -7,9 +7,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable
 
+from app import clock
 from app.accounts.roles import DISTRICT_ADMIN, FINANCE, GRASSROOTS, SYSTEM_ADMIN
+from app.clock import cn_date
 from app.review.states import CORRECTABLE, State
-from app.security.scoping import in_scope
+from app.security.scoping import UNIT, in_scope
 
 
 class WorkflowDenied(Exception):
@@ -30,18 +32,18 @@ class Transition:
 
 def _batch_open(application, user, today):
     if today > application.batch.system_deadline:
-        return f"{application.batch.name}已于{application.batch.system_deadline:%Y年%-m月%-d日}截止网上受理，不能再修改"
+        return f"{application.batch.name}已于{cn_date(application.batch.system_deadline)}截止网上受理，不能再修改"
     return None
 
 
 def _review_window(application, user, today):
     if today > application.batch.paper_deadline:
-        return f"{application.batch.name}的审核已于{application.batch.paper_deadline:%Y年%-m月%-d日}截止"
+        return f"{application.batch.name}的审核已于{cn_date(application.batch.paper_deadline)}截止"
     return None
 
 
 def _own_unit(application, user, today):
-    if application.organisation_id != getattr(user, "organisation_id", None):
+    if not in_scope(user, application.organisation, UNIT):
         return "只能处理本单位的申请"
     return None
 
@@ -92,16 +94,9 @@ def _denial(transition, application, user, today):
     return None
 
 
-def shanghai_today():
-    """Deadlines are Shanghai calendar days (the campaigns' notion of today; tests patch it there)."""
-    from app.campaigns.services import today
-
-    return today()
-
-
 def check(name, application, user, today=None):
     """The transition ``name`` allowed for this user on this application now, or WorkflowDenied."""
-    today = today or shanghai_today()
+    today = today or clock.today()
     candidates = [t for t in TRANSITIONS if t.name == name]
     if not candidates:
         raise WorkflowDenied("未知的操作")
@@ -120,7 +115,7 @@ def check(name, application, user, today=None):
 
 def available_transitions(application, user, today=None):
     """Every transition this user may apply to this application now (buttons are built from it)."""
-    today = today or shanghai_today()
+    today = today or clock.today()
     seen, allowed = set(), []
     for transition in TRANSITIONS:
         if transition.name not in seen and _denial(transition, application, user, today) is None:

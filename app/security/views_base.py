@@ -25,7 +25,7 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.urltools import get_filter_args, get_order_args, get_page_args, get_page_size_args
 from sqlalchemy.orm import joinedload
 
-from app.security.scoping import scope_filter
+from app.security.scoping import SUBTREE, limit_to_scope
 
 #: Columns whose values must never appear in a URL (a filter, a search, any GET argument).
 IDENTIFIER_COLUMNS = ("id_number", "union_card_no", "bank_card_no", "paid_card_no")
@@ -40,8 +40,8 @@ class FilterOrgScope(BaseFilter):
     arg_name = None
 
     def apply(self, query, value):
-        column = getattr(self.model, self.column_name)
-        return query.filter(scope_filter(column, g.user))
+        """``value`` is the scope kind (app.security.scoping.SUBTREE or UNIT)."""
+        return limit_to_scope(query, getattr(self.model, self.column_name), g.user, value)
 
 
 class EagerInterface(SQLAInterface):
@@ -74,11 +74,13 @@ class ScopedModelView(ModelView):
 
     #: The column holding the owning organisation's id.
     scope_column = "organisation_id"
+    #: Which scope of the user's organisation the rows lie in (app.security.scoping.SUBTREE or UNIT).
+    scope_kind = SUBTREE
     #: Filters replacing FAB's defaults for some search columns: {column: [FilterClass, ...]}.
     search_filter_overrides = {}
 
     def __init__(self, **kwargs):
-        self.base_filters = [[self.scope_column, FilterOrgScope, None]] + list(self.base_filters or [])
+        self.base_filters = [[self.scope_column, FilterOrgScope, self.scope_kind]] + list(self.base_filters or [])
         super().__init__(**kwargs)
 
     # -- per-request filters (FAB #2366) ------------------------------------------------------------

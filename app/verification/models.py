@@ -2,7 +2,8 @@
 from sqlalchemy import Date, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models_base import Model, utcnow
+from app.clock import utcnow
+from app.models_base import Model
 
 
 class RegisterImport(Model):

@@ -7,7 +7,7 @@ import pytest
 
 from app.accounts import captcha, roles
 from app.accounts.models import AppUser, SecurityEvent
-from app.models_base import utcnow
+from app.clock import utcnow
 from tests.conftest import csrf_token, login
 from tests.factories import PASSWORD, make_user
 

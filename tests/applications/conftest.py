@@ -5,12 +5,11 @@ from tests.applications.intake import IN_BATCH
 
 
 @pytest.fixture
-def set_today(monkeypatch):
-    """set_today(date): every deadline check (app.campaigns.services.today) sees that day."""
+def set_today(clock):
+    """set_today(date): the platform's clock (every deadline check) says it is that day."""
 
     def _set(day):
-        monkeypatch.setattr("app.campaigns.services.today", lambda: day)
-        return day
+        return clock.set(day)
 
     _set(IN_BATCH)
     return _set

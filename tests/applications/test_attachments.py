@@ -1,7 +1,7 @@
 """Scans: recognised by content (not name or declared type), at most MAX_UPLOAD_BYTES, stored on disk
 under random names, downloadable only within the user's scope, kept across a refused form."""
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -9,6 +9,7 @@ import pytest
 from app.accounts.roles import DISTRICT_ADMIN, FINANCE, GRASSROOTS, SYSTEM_ADMIN
 from app.applications import attachments as files
 from app.applications.models import Application, Attachment
+from app.clock import utcnow
 from tests.applications.intake import field_errors, input_value, pdf_bytes, png_bytes, post_form, scans
 from tests.factories import district, make_campaign, make_org, make_user, valid_values
 
@@ -156,7 +157,7 @@ def test_stale_pending_uploads_are_purged_with_their_files(app, db, login_as, se
     client = login_as(clerk)
     post_form(client, batch_path, valid_values(seed=37, mobile="1"), scans())
     stale, fresh = db.session.scalars(db.select(Attachment).order_by(Attachment.id)).all()[:2]
-    stale.uploaded_at = datetime.utcnow() - timedelta(days=files.ORPHAN_DAYS, minutes=1)
+    stale.uploaded_at = utcnow() - timedelta(days=files.ORPHAN_DAYS, minutes=1)
     db.session.commit()
     stale_path = Path(app.config["UPLOAD_DIR"]) / stale.stored_name
     stale_id, fresh_id = stale.id, fresh.id

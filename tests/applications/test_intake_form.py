@@ -12,7 +12,13 @@ from app.campaigns.models import CampaignState
 from app.review.models import ReviewRecord
 from app.review.states import State
 from tests.applications.intake import (
-    checked_value, field_errors, form_fields, input_value, post_form, scans, selected_value,
+    checked_value,
+    field_errors,
+    form_fields,
+    input_value,
+    post_form,
+    scans,
+    selected_value,
 )
 from tests.factories import district, make_campaign, make_org, make_user, valid_values
 

@@ -9,7 +9,13 @@ from stdnum.cn import ric
 
 from app.applications import rules
 from app.applications.rules import (
-    RuleContext, RuleResult, clean_id_number, clean_mobile, mask_card, mask_id_number, mask_mobile,
+    RuleContext,
+    RuleResult,
+    clean_id_number,
+    clean_mobile,
+    mask_card,
+    mask_id_number,
+    mask_mobile,
     validate_application,
 )
 from app.reference import data

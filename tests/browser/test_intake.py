@@ -48,8 +48,8 @@ def upload_scans(page, industry=False):
         page.set_input_files("#file_hr_form", _file("人事部门盖章申请表.pdf", "application/pdf", pdf_bytes("hr")))
 
 
-def test_clerk_submits_both_variants_and_sees_a_refusal_beside_the_field(app, db, page, tmp_path, monkeypatch):
-    monkeypatch.setattr("app.campaigns.services.today", lambda: IN_BATCH)
+def test_clerk_submits_both_variants_and_sees_a_refusal_beside_the_field(app, db, page, tmp_path, clock):
+    clock.set(IN_BATCH)
     org = make_org(name="上海江杨机械有限公司工会", unit_name="上海江杨机械有限公司")
     make_user(GRASSROOTS, org=org, username="jiangyang01", real_name="李静")
     make_campaign(name="2015年度上海职工晋升技师、高级技师奖励计划")
@@ -59,7 +59,7 @@ def test_clerk_submits_both_variants_and_sees_a_refusal_beside_the_field(app, db
     page.wait_for_selector("#state-counts")
     page.locator(".navbar a", has_text="我要报名").first.click()
     assert "我要报名" in page.locator("h2#apply-heading").inner_text()
-    page.click(f"tr[data-batch] a.apply-link[data-variant=general]")
+    page.click("tr[data-batch] a.apply-link[data-variant=general]")
     page.wait_for_selector("#application-form")
     # The general variant hides the HR block and offers only the city HR authority.
     assert not page.locator("#hr-row").is_visible()

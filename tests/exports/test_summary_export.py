@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 
 from app.accounts.models import SecurityEvent
 from app.applications.rules import FIELD_LABELS
-from app.campaigns.services import today
+from app.clock import today
 from app.exports.models import ExportRecord
 from app.review import services
 from app.review.states import State

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from app.campaigns.models import DistrictRequest
-from app.campaigns.services import today
+from app.clock import today
 from app.payments import services as payments
 from app.review import workflow
 from app.review.models import ReviewRecord

@@ -144,7 +144,7 @@ def test_bulk_fund_on_ticked_rows_computes_each_amount(db, world, login_as):
     assert client.post("/payments/funding/action_post", data={
         "action": "fund", "rowid": [tech.id, pending.id], "csrf_token": token}).status_code == 404
     token, html = confirm_ticked(client, "/payments/funding", "fund", [tech.id, senior.id])
-    from app.campaigns.services import today
+    from app.clock import today
 
     assert hidden(html, "funded_on") == [today().isoformat()]  # the day defaults to today
     page = post_ticked(client, "/payments/funding", "fund", html, token, funded_on=today().isoformat())
@@ -154,7 +154,7 @@ def test_bulk_fund_on_ticked_rows_computes_each_amount(db, world, login_as):
 
 
 def test_bulk_payment_uses_the_amount_per_level(db, world, login_as):
-    from app.campaigns.services import today
+    from app.clock import today
 
     tech = world.app(State.FUNDED)
     senior = world.app(State.FUNDED, new_level="1", previous_level="2")

@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 
 from app.accounts.roles import DISTRICT_ADMIN, SYSTEM_ADMIN
-from app.campaigns.services import today
+from app.clock import today
 from app.review import services, workflow
 from app.review.models import ReviewRecord
 from app.review.states import State

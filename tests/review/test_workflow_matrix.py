@@ -122,7 +122,7 @@ FORM = {"comment": "材料不全", "funded_on": None, "district_amount": "500", 
 @pytest.mark.parametrize("role", [DISTRICT_ADMIN, SYSTEM_ADMIN, FINANCE, GRASSROOTS])
 @pytest.mark.parametrize("name", sorted(TARGETS))
 def test_workflow_matrix_through_http(world, login_as, db, name, role, foreign):
-    from app.campaigns.services import today
+    from app.clock import today
 
     user = {DISTRICT_ADMIN: world.baoshan_admin, SYSTEM_ADMIN: world.city_admin, FINANCE: world.finance,
             GRASSROOTS: world.baoshan_clerk}[role]

@@ -7,11 +7,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from app.accounts.roles import DISTRICT_ADMIN, FINANCE, GRASSROOTS, SYSTEM_ADMIN
-from app.campaigns.services import today
+from app.clock import today
 from app.orgs.models import OrgKind
 from app.review.states import State
 from tests.factories import district, make_application, make_campaign, make_org, make_user
-
 
 _serial = itertools.count(1)
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
