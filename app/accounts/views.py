@@ -30,9 +30,9 @@ from app.accounts import forms as account_forms
 from app.accounts.events import EVENT_TITLES, record_event
 from app.accounts.models import AppUser, SecurityEvent
 from app.accounts.roles import DISTRICT_ADMIN, GRASSROOTS
-from app.applications.rules import mask_id_number
 from app.clock import utcnow
 from app.extensions import db
+from app.masking import mask_id_number
 from app.orgs.models import Organisation, OrgKind
 from app.security.scoping import in_scope, subtree_ids, user_org
 from app.security.views_base import ScopedModelView

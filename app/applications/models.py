@@ -2,8 +2,8 @@
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.applications.rules import mask_card, mask_id_number
 from app.clock import utcnow
+from app.masking import mask_card, mask_id_number
 from app.models_base import Model
 from app.reference import data
 from app.review.states import NOT_LIVE, State

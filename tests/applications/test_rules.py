@@ -8,16 +8,8 @@ from stdnum import luhn
 from stdnum.cn import ric
 
 from app.applications import rules
-from app.applications.rules import (
-    RuleContext,
-    RuleResult,
-    clean_id_number,
-    clean_mobile,
-    mask_card,
-    mask_id_number,
-    mask_mobile,
-    validate_application,
-)
+from app.applications.rules import RuleContext, RuleResult, clean_id_number, clean_mobile, validate_application
+from app.masking import mask_card, mask_id_number, mask_mobile
 from app.reference import data
 
 TODAY = date(2015, 6, 1)

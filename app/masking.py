@@ -1,0 +1,31 @@
+"""How personal numbers read on screen for roles that may not see them whole (REFERENCE.md: ID keeps the
+first 6 and last 4, cards the last 4, mobiles the first 3 and last 4). The one place masking is decided."""
+import re
+import unicodedata
+
+
+def _mask(value, keep_start: int, keep_end: int, stars: int | None = None) -> str:
+    text = re.sub(r"\s", "", unicodedata.normalize("NFKC", str(value)) if value is not None else "")
+    if not text:
+        return ""
+    if len(text) <= keep_start + keep_end:
+        # too short to show anything safely: keep at most the last characters of a long-enough one
+        keep = keep_end if len(text) > keep_end else 0
+        return "*" * (len(text) - keep) + (text[-keep:] if keep else "")
+    middle = stars if stars is not None else len(text) - keep_start - keep_end
+    return text[:keep_start] + "*" * middle + text[len(text) - keep_end:]
+
+
+def mask_id_number(value) -> str:
+    """'310109198309073016' → '310109********3016' (first 6 and last 4 kept)."""
+    return _mask(value, 6, 4)
+
+
+def mask_card(value) -> str:
+    """'6222021234567890123' → '***************0123' (last 4 kept)."""
+    return _mask(value, 0, 4)
+
+
+def mask_mobile(value) -> str:
+    """'13011112222' → '130****2222' (first 3 and last 4 kept)."""
+    return _mask(value, 3, 4)
