@@ -1,24 +1,16 @@
 """Campaigns (报名活动), their batches (批次) and the district 申请单."""
-import enum
-
 from sqlalchemy import Date, DateTime, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow
+from app.enums import TitledEnum
 from app.models_base import Model
 
 
-class CampaignState(str, enum.Enum):
-    DRAFT = "draft"
-    PUBLISHED = "published"
-    ENDED = "ended"
-
-
-CAMPAIGN_STATE_TITLES = {
-    CampaignState.DRAFT: "草稿",
-    CampaignState.PUBLISHED: "已发布",
-    CampaignState.ENDED: "已结束",
-}
+class CampaignState(TitledEnum):
+    DRAFT = ("draft", "草稿")
+    PUBLISHED = ("published", "已发布")
+    ENDED = ("ended", "已结束")
 
 
 class Campaign(Model):
@@ -46,7 +38,7 @@ class Campaign(Model):
 
     @property
     def state_title(self):
-        return CAMPAIGN_STATE_TITLES[CampaignState(self.state)]
+        return CampaignState.title_of(self.state)
 
     def __str__(self):
         return self.name

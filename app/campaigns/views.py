@@ -4,7 +4,7 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 
-from app.campaigns.models import CAMPAIGN_STATE_TITLES, Batch, Campaign
+from app.campaigns.models import Batch, Campaign, CampaignState
 
 CAMPAIGN_LABELS = {
     "name": _l("报名名称"), "category": _l("类别"), "start_date": _l("起始时间"), "end_date": _l("截止时间"),
@@ -36,7 +36,7 @@ class CampaignModelView(ModelView):
                                   "description"]
     search_columns = ["name", "category", "state", "start_date"]
     add_form_extra_fields = edit_form_extra_fields = {
-        "state": SelectField(_l("状态"), choices=[(k.value, v) for k, v in CAMPAIGN_STATE_TITLES.items()]),
+        "state": SelectField(_l("状态"), choices=CampaignState.choices()),
     }
     order_columns = ["name", "start_date", "end_date"]
     base_order = ("start_date", "desc")

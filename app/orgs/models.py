@@ -1,30 +1,17 @@
 """The organisation tree: city centre → 区县局（产业）工会 → 基层工会."""
-import enum
-
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow
+from app.enums import TitledEnum
 from app.models_base import Model
 
 
-class OrgKind(str, enum.Enum):
-    CITY = "city"
-    DISTRICT = "district"
-    INDUSTRY = "industry"
-    GRASSROOTS = "grassroots"
-
-    @property
-    def title(self):
-        return ORG_KIND_TITLES[self]
-
-
-ORG_KIND_TITLES = {
-    OrgKind.CITY: "市级",
-    OrgKind.DISTRICT: "区县",
-    OrgKind.INDUSTRY: "产业局",
-    OrgKind.GRASSROOTS: "基层工会",
-}
+class OrgKind(TitledEnum):
+    CITY = ("city", "市级")
+    DISTRICT = ("district", "区县")
+    INDUSTRY = ("industry", "产业局")
+    GRASSROOTS = ("grassroots", "基层工会")
 
 
 class Organisation(Model):
@@ -53,7 +40,7 @@ class Organisation(Model):
 
     @property
     def kind_title(self):
-        return ORG_KIND_TITLES.get(OrgKind(self.kind), self.kind)
+        return OrgKind.title_of(self.kind)
 
     def __repr__(self):
         return self.name

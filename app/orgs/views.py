@@ -17,7 +17,7 @@ from wtforms import SelectField
 from wtforms.validators import DataRequired, Length, StopValidation
 
 from app.extensions import db
-from app.orgs.models import ORG_KIND_TITLES, Organisation, OrgKind
+from app.orgs.models import Organisation, OrgKind
 from app.orgs.services import OrgError, attach_new_org, check_parent, expected_path, move_org, set_active
 
 ORG_LABELS = {
@@ -31,7 +31,7 @@ ORG_LABELS = {
 AUDITED_FIELDS = ("name", "code", "unit_name", "successor_id", "active", "parent_id")
 
 #: Kinds the admin may add (the city centre is the one root, made by the seed).
-ADDABLE_KINDS = [(k.value, ORG_KIND_TITLES[k]) for k in (OrgKind.DISTRICT, OrgKind.INDUSTRY, OrgKind.GRASSROOTS)]
+ADDABLE_KINDS = OrgKind.choices((OrgKind.DISTRICT, OrgKind.INDUSTRY, OrgKind.GRASSROOTS))
 
 
 def _parent_choices():
@@ -103,7 +103,7 @@ class OrganisationModelView(ModelView):
     }
     search_form_query_rel_fields = {"parent": [["kind", FilterNotEqual, OrgKind.GRASSROOTS.value]]}
     search_form_extra_fields = {
-        "kind": SelectField(_l("类型"), choices=[(k.value, t) for k, t in ORG_KIND_TITLES.items()]),
+        "kind": SelectField(_l("类型"), choices=OrgKind.choices()),
     }
     base_order = ("path", "asc")
     # Never deleted: 停用 instead (see the actions).
