@@ -30,6 +30,8 @@ class Campaign(Model):
     reward_technician = mapped_column(Numeric(10, 2), nullable=True)
     reward_senior_technician = mapped_column(Numeric(10, 2), nullable=True)
     description: Mapped[str | None] = mapped_column(Text)
+    #: 联系方式 shown on the public 活动主页 (names, telephone numbers, addresses of the organisers).
+    contacts: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"))
     created_at = mapped_column(DateTime, nullable=False, default=utcnow)
 
@@ -70,6 +72,28 @@ class Batch(Model):
         return f"{self.campaign.name if self.campaign else ''} {self.name}".strip()
 
     __repr__ = __str__
+
+
+class CampaignEvent(Model):
+    """One verb or change on a campaign or its batches: who, from which organisation, when, what."""
+
+    __tablename__ = "campaign_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: Kept (as NULL, with ``campaign_name``) when an unused campaign is deleted.
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id", ondelete="SET NULL"), index=True)
+    campaign_name: Mapped[str] = mapped_column(String(200), nullable=False)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"))
+    username: Mapped[str | None] = mapped_column(String(128))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    created_at = mapped_column(DateTime, nullable=False, default=utcnow)
+    #: Stable code: created, changed, published, ended, unpublished, batch_added, batch_changed, …
+    action: Mapped[str] = mapped_column(String(40), nullable=False)
+    #: What changed, in Chinese ("字段：旧值 → 新值"; no personal data).
+    details: Mapped[str | None] = mapped_column(Text)
+
+    user = relationship("AppUser")
+    organisation = relationship("Organisation")
 
 
 class DistrictRequest(Model):
