@@ -22,6 +22,7 @@ def create_app(config=None):
     logging.getLogger("flask_appbuilder").setLevel(logging.WARNING)
 
     from app import models  # noqa: F401  (the whole schema on one metadata)
+    from app.payments import services as _payments  # noqa: F401  (registers the money steps with the workflow)
     from app.extensions import appbuilder, csrf, db, limiter, migrate
 
     db.init_app(app)

@@ -6,7 +6,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
-from app.payments import services as payments
+from app.payments.rules import AmountInvalid, parse_amount
 from app.review import services
 from app.review.workflow import ACTION_TITLES
 
@@ -90,10 +90,10 @@ def parse(name, form, *, bulk=False, today):
             params[field.name] = _date(form, field, errors, today)
         elif field.kind == "amount":
             try:
-                params[field.name] = payments.parse_amount(form.get(field.name), field.name,
-                                                           str(field.label).split("（元）")[0])
-            except payments.PaymentInvalid as exc:
-                errors.update(exc.errors)
+                params[field.name] = parse_amount(form.get(field.name), field.name,
+                                                  str(field.label).split("（元）")[0])
+            except AmountInvalid as exc:
+                errors[exc.field] = str(exc)
         elif field.kind == "card":
             params[field.name] = (form.get(field.name) or "").strip()
             if not params[field.name]:
@@ -102,29 +102,8 @@ def parse(name, form, *, bulk=False, today):
 
 
 def perform(name, application, user, params, *, expected_version=None, today=None):
-    """Carry out decision ``name`` on one application through its service (which checks the workflow,
-    locks optimistically and writes the audit record). Raises WorkflowDenied or ConcurrentChange."""
-    common = {"expected_version": expected_version, "today": today}
-    comment = params.get("comment")
-    if name == "approve_by_district":
-        return services.approve_by_district(application, user, comment=comment, **common)
-    if name == "reject_by_district":
-        return services.reject_by_district(application, user, comment, **common)
-    if name == "approve_final":
-        return services.approve_final(application, user, comment=comment, **common)
-    if name == "reject_final":
-        return services.reject_final(application, user, comment, **common)
-    if name == "void":
-        return services.void(application, user, comment, **common)
-    if name == "fund":
-        return payments.fund(application, user, funded_on=params.get("funded_on"), **common)
-    if name == "record_payment":
-        amount = params.get("district_amount")
-        if amount is None:  # bulk: the amount per person of the application's level
-            from app.reference import data
-
-            amount = params["amount_senior"] if application.new_level == data.SENIOR_TECHNICIAN \
-                else params["amount_technician"]
-        return payments.record_payment(application, user, district_amount=amount, paid_on=params.get("paid_on"),
-                                       card_no=params.get("card_no") or None, **common)
-    raise KeyError(name)
+    """Carry out decision ``name`` on one application through the workflow service (which checks the
+    table, runs the step's registered effect, locks optimistically and writes the audit record).
+    Raises WorkflowDenied (PaymentInvalid, CommentRequired) or ConcurrentChange."""
+    return services.apply_transition(application, user, name, comment=params.get("comment"), params=params,
+                                     expected_version=expected_version, today=today)

@@ -10,7 +10,7 @@ from sqlalchemy import update
 from app import clock
 from app.applications.models import Application
 from app.extensions import db
-from app.review import workflow
+from app.review import signals, workflow
 from app.review.models import ReviewRecord
 from app.review.states import State
 
@@ -35,14 +35,16 @@ def primary_role(user, transition):
 
 
 def apply_transition(application, user, name, *, expected_version=None, comment=None, today=None,
-                     values=None, amount=None, amount2=None):
+                     values=None, params=None):
     """Move ``application`` along transition ``name``.
 
     ``expected_version`` is the version the user saw (defaults to the loaded one); the UPDATE only
     succeeds if the row still has that version and the source state, otherwise ConcurrentChange.
-    ``values`` are further columns written in the same UPDATE (corrected fields, amounts, dates).
+    ``values`` are further columns written in the same UPDATE (the corrected fields of 修改报名表);
+    ``params`` are the inputs of a step with a registered effect (dates, card: see workflow.register_effect).
     Every refusal (WorkflowDenied, CommentRequired, ConcurrentChange) comes before anything is written
     for this application, so a caller deciding on many rows in one transaction loses nothing else.
+    After the audit record is written, ``signals.state_changed`` is sent in the same transaction.
     """
     today = today or clock.today()
     if expected_version is not None and int(expected_version) != application.version:
@@ -52,9 +54,11 @@ def apply_transition(application, user, name, *, expected_version=None, comment=
     comment = (comment or "").strip() or None
     if transition.requires_comment and not comment:
         raise CommentRequired("请填写原因")
+    prepare = workflow.effect_of(transition.name)
+    effect = prepare(application, user, dict(params or {}), today) if prepare else workflow.Effect()
     source = application.state
     version = application.version if expected_version is None else int(expected_version)
-    changes = dict(values or {})
+    changes = {**(values or {}), **effect.values}
     changes.update(state=transition.target.value, version=Application.version + 1)
     result = db.session.execute(
         update(Application)
@@ -65,23 +69,29 @@ def apply_transition(application, user, name, *, expected_version=None, comment=
     if result.rowcount != 1:
         # Nothing was written: another transaction changed the row first.
         raise ConcurrentChange()
-    db.session.add(ReviewRecord(
+    record = ReviewRecord(
         application_id=application.id, user_id=user.id, role=primary_role(user, transition),
         organisation_id=user.organisation_id, action=transition.name, from_state=source,
-        to_state=transition.target.value, comment=comment, amount=amount, amount2=amount2,
-    ))
+        to_state=transition.target.value, comment=comment, amount=effect.amount, amount2=effect.amount2,
+    )
+    db.session.add(record)
     db.session.flush()
     db.session.refresh(application)
+    signals.state_changed.send(application, record=record, user=user)
     return application
 
 
 def record_creation(application, user):
     """The audit record of a new application (确认无误，申报)."""
-    db.session.add(ReviewRecord(
+    record = ReviewRecord(
         application_id=application.id, user_id=user.id, role=workflow.SUBMIT.roles[0],
         organisation_id=user.organisation_id, action=workflow.SUBMIT.name, from_state=None,
         to_state=State.PENDING.value,
-    ))
+    )
+    db.session.add(record)
+    db.session.flush()
+    signals.state_changed.send(application, record=record, user=user)
+    return record
 
 
 def approve_by_district(application, user, *, comment=None, expected_version=None, today=None):

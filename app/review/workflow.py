@@ -4,8 +4,6 @@ Deny by default: a transition not in the table, or whose role, scope or date con
 No HTTP and no database writes here; services call ``check`` before they change anything.
 """
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Callable
 
 from app import clock
 from app.accounts.roles import DISTRICT_ADMIN, FINANCE, GRASSROOTS, SYSTEM_ADMIN
@@ -71,7 +69,6 @@ TRANSITIONS = (
 )
 #: Creating an application (确认无误，申报) has no source state; it is checked by the intake service.
 SUBMIT = Transition("submit", "确认无误，申报", (), State.PENDING, (GRASSROOTS,))
-TRANSITION_NAMES = {t.name for t in TRANSITIONS} | {SUBMIT.name}
 #: Titles of every action code in the audit trail, the creation included.
 ACTION_TITLES = {t.name: t.title for t in TRANSITIONS + (SUBMIT,)}
 
@@ -124,4 +121,51 @@ def available_transitions(application, user, today=None):
     return allowed
 
 
-Condition = Callable[[object, object, date], "str | None"]
+def path_to(state):
+    """The transitions that lead a new (未审核) application to ``state``, shortest first found.
+
+    Loaders of demo and benchmark data follow it, so they never re-declare the workflow."""
+    state = State(state)
+    paths = {State.PENDING: ()}
+    frontier = [State.PENDING]
+    while frontier and state not in paths:
+        following = []
+        for source in frontier:
+            for transition in TRANSITIONS:
+                if source in transition.sources and transition.target not in paths:
+                    paths[transition.target] = paths[source] + (transition,)
+                    following.append(transition.target)
+        frontier = following
+    if state not in paths:
+        raise ValueError(f"no path to {state}")
+    return list(paths[state])
+
+
+@dataclass(frozen=True)
+class Effect:
+    """What a step writes besides the state: columns of the application, amounts of the audit record."""
+
+    values: dict = field(default_factory=dict)
+    amount: object = None
+    amount2: object = None
+
+
+#: Transition name → prepare(application, user, params, today) → Effect, registered by the domain that owns
+#: the step (配套发放 and 已发放至职工 by app.payments.services); it raises WorkflowDenied on bad input.
+_EFFECTS = {}
+
+
+def register_effect(name):
+    """Decorator: the function computing what transition ``name`` writes besides the state."""
+    if name not in ACTION_TITLES:
+        raise KeyError(name)
+
+    def register(prepare):
+        _EFFECTS[name] = prepare
+        return prepare
+
+    return register
+
+
+def effect_of(name):
+    return _EFFECTS.get(name)
