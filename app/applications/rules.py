@@ -2,7 +2,8 @@
 
 Pure Python: no Flask, no database. The web form, the Excel bulk import and the API all call
 :func:`validate_application`; the accounts form reuses the single-field helpers
-(:func:`clean_id_number`, :func:`clean_mobile`) and the masking helpers.
+(:func:`clean_id_number`, :func:`clean_mobile`, :func:`normalize_text`); the payments reuse
+:func:`clean_card_number`.
 
 Values may arrive as strings (form, Excel) or already typed (``date``, ``int``, ``bool``). Every
 string is normalised first: code-like fields (ID number, mobile, card numbers, postcode, codes,
@@ -19,11 +20,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Mapping
 
-from stdnum import luhn
+from stdnum import luhn, numdb
 from stdnum.cn import ric
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, ValidationError
 
@@ -272,8 +273,6 @@ def _region_known(number: str) -> bool:
     浦东新区 dates from 1992), but the prefix is the region where the number was *issued*, so a
     person born in 1980 legitimately holds 310115…: only a code unknown in every period warns.
     """
-    from stdnum import numdb
-
     info = {k: v for _part, props in numdb.get("cn/loc").info(number[:6]) for k, v in props.items()}
     return bool(info.get("county"))
 
@@ -376,293 +375,6 @@ def _boolean(value) -> bool | None:
     return None
 
 
-def _length_error(label: str, text: str, low: int, high: int) -> str | None:
-    if low <= len(text) <= high:
-        return None
-    if low == high:
-        return f"{label}应为{low}个字"
-    if len(text) < low:
-        return f"{label}至少应有{low}个字"
-    return f"{label}不能超过{high}个字（当前为{len(text)}个字）"
-
-
-# --------------------------------------------------------------------------------------------
-# The whole form
-# --------------------------------------------------------------------------------------------
-
-_CJK = (
-    "\u3400-\u4dbf"  # extension A
-    "\u4e00-\u9fff"  # unified ideographs
-    "\U00020000-\U0002ebef"  # extensions B–F (and I)
-    "\U00030000-\U000323af"  # extensions G–H
-)
-_NAME_CHARS = re.compile(rf"^[{_CJK}A-Za-z ·]+$")
-_NAME_PARTS = re.compile(rf"^[{_CJK}A-Za-z]+(?:[ ·][{_CJK}A-Za-z]+)*$")
-_CERTIFICATE_NO = re.compile(r"^[A-Za-z0-9\-]+$")
-_DIGITS = re.compile(r"^\d+$")
-
-
-def _variant_label(variant: str) -> str:
-    return data.names(data.VARIANTS).get(variant, variant)
-
-
-def validate_application(values: Mapping[str, object], ctx: RuleContext) -> RuleResult:
-    """Check one application against every field rule of SPEC §3.
-
-    ``values`` maps the names of :data:`FIELDS` to raw or typed values (missing keys count as
-    blank, other keys are ignored). Returns a :class:`RuleResult` holding the cleaned values, the
-    errors and the warnings, each attached to the field that causes it.
-    """
-    r = RuleResult(cleaned={name: None for name in FIELDS})
-    c = r.cleaned
-    raw = {name: values.get(name) for name in FIELDS}
-
-    def blank(name: str) -> bool:
-        return _is_blank(raw[name])
-
-    def need(name: str) -> bool:
-        """True if the field has a value; else records the required-message."""
-        if blank(name):
-            r.error(name, required_message(name))
-            return False
-        return True
-
-    # ---- variant ---------------------------------------------------------------------------
-    variant = None
-    if need("variant"):
-        variant = _choice(raw["variant"], {code for code, _ in data.VARIANTS}, data.VARIANTS)
-        if variant is None:
-            r.error("variant", "申报类别须为“通用工种”或“行业特有工种”")
-        c["variant"] = variant
-
-    # ---- 姓名 -------------------------------------------------------------------------------
-    if need("name"):
-        name = _normalize_name(raw["name"])
-        c["name"] = name
-        if not _NAME_CHARS.match(name):
-            r.error("name", "姓名只能包含汉字、拉丁字母、拉丁字母单词间的空格和间隔号“·”")
-        elif not _NAME_PARTS.match(name):
-            r.error("name", "姓名中的间隔号“·”和空格只能用在两个字之间，且不能连用")
-        elif (message := _length_error("姓名", name, 2, 30)):
-            r.error("name", message)
-
-    # ---- 身份证号码 ---------------------------------------------------------------------------
-    birth = None
-    id_ok = False
-    number, message, warning = clean_id_number(raw["id_number"], today=ctx.today)
-    c["id_number"] = number or None
-    if message:
-        r.error("id_number", message)
-    else:
-        id_ok = True
-        birth = id_birth_date(number)
-    if warning:
-        r.warn("id_number", warning)
-
-    # ---- 性别 -------------------------------------------------------------------------------
-    if need("gender"):
-        gender = normalize_code(raw["gender"])
-        if gender not in GENDERS:
-            r.error("gender", "性别须为“男”或“女”")
-        else:
-            c["gender"] = gender
-            if id_ok and id_gender(number) != gender:
-                r.error("gender", f"性别与身份证号码不符（身份证号码第17位表示{id_gender(number)}性）")
-
-    # ---- 手机号码 -----------------------------------------------------------------------------
-    mobile, message = clean_mobile(raw["mobile"])
-    c["mobile"] = mobile or None
-    if message:
-        r.error("mobile", message)
-
-    # ---- lists: 所属行业, 学历, 单位性质 -------------------------------------------------------
-    for name, allowed, labels in (
-        ("industry", ctx.industries, data.INDUSTRIES),
-        ("education", ctx.educations, data.EDUCATIONS),
-        ("unit_kind", ctx.unit_kinds, data.UNIT_KINDS),
-    ):
-        if need(name):
-            code = _choice(raw[name], allowed, labels)
-            if code is None:
-                r.error(name, f"{FIELD_LABELS[name]}“{normalize_code(raw[name])}”不在可选范围内，请从列表中选择")
-            c[name] = code
-
-    # ---- 技能等级 -----------------------------------------------------------------------------
-    new_level = previous_level = None
-    if need("new_level"):
-        new_level = _level(raw["new_level"])
-        if new_level not in data.NEW_LEVEL_CODES:
-            new_level = None
-            r.error("new_level", "现晋升的技能等级须为技师（国家职业资格二级）或高级技师（国家职业资格一级）")
-        c["new_level"] = new_level
-    if need("previous_level"):
-        previous_level = _level(raw["previous_level"])
-        if previous_level is None:
-            r.error("previous_level", "原有最高技能等级须为国家职业资格五级至一级中的一个等级")
-        elif new_level is not None and int(previous_level) <= int(new_level):
-            new_label = data.names(data.SKILL_LEVELS)[new_level]
-            r.error("previous_level", f"原有最高技能等级须低于现晋升的技能等级（{new_label}）")
-        c["previous_level"] = previous_level
-
-    # ---- dates ------------------------------------------------------------------------------
-    dates: dict[str, date | None] = {}
-    for name in DATE_FIELDS:
-        value, message = parse_date(raw[name], FIELD_LABELS[name])
-        dates[name] = value
-        if message:
-            r.error(name, message)
-
-    certificate_date = dates["certificate_date"]
-    if need("certificate_date") and certificate_date is not None:
-        c["certificate_date"] = certificate_date
-        if certificate_date > ctx.today:
-            r.error("certificate_date", "发证日期不能晚于今天")
-        if ctx.cert_issued_from is not None and certificate_date < ctx.cert_issued_from:
-            r.error("certificate_date", f"发证日期须在{cn_date(ctx.cert_issued_from)}及以后")
-        if ctx.cert_issued_to is not None and certificate_date > ctx.cert_issued_to:
-            r.error("certificate_date", f"发证日期须在{cn_date(ctx.cert_issued_to)}及以前")
-        if birth is not None and _age_on(birth, certificate_date) < MIN_AGE:
-            r.error("id_number", f"申请人在发证日期（{cn_date(certificate_date)}）未满{MIN_AGE}周岁"
-                                 f"（按身份证号码中的出生日期{cn_date(birth)}计算）")
-
-    previous_date = dates["previous_level_date"]
-    if need("previous_level_date") and previous_date is not None:
-        c["previous_level_date"] = previous_date
-        if certificate_date is not None and previous_date >= certificate_date:
-            r.error("previous_level_date", "原有技能等级取得时间须早于发证日期")
-        elif previous_date > ctx.today:
-            r.error("previous_level_date", "原有技能等级取得时间不能晚于今天")
-        if birth is not None and previous_date <= birth:
-            r.error("previous_level_date", "原有技能等级取得时间不能早于身份证号码中的出生日期")
-
-    # ---- 工种, 证书编号, 发证机构 --------------------------------------------------------------
-    if need("trade"):
-        trade = normalize_text(raw["trade"])
-        c["trade"] = trade
-        if (message := _length_error("工种", trade, 1, 50)):
-            r.error("trade", message)
-
-    if need("certificate_no"):
-        certificate_no = normalize_code(raw["certificate_no"]).upper()
-        c["certificate_no"] = certificate_no
-        if not _CERTIFICATE_NO.match(certificate_no):
-            r.error("certificate_no", "等级证书编号只能包含字母、数字和连字符“-”")
-        elif len(certificate_no) > 50:
-            r.error("certificate_no", f"等级证书编号不能超过50位（当前为{len(certificate_no)}位）")
-
-    if need("certificate_issuer"):
-        issuer = normalize_text(raw["certificate_issuer"])
-        c["certificate_issuer"] = issuer
-        if variant is not None:
-            allowed = ctx.issuers.get(variant, set())
-            canonical = {_nfkc(name): name for name in allowed}.get(_nfkc(issuer))
-            if canonical is not None:
-                c["certificate_issuer"] = canonical
-            else:
-                label = _variant_label(variant)
-                if 0 < len(allowed) <= 3:
-                    message = f"{label}的发证机构须为{'或'.join(sorted(allowed))}"
-                else:
-                    message = f"发证机构“{issuer}”不在{label}的发证机构名单中"
-                others = [code for code, _ in data.VARIANTS if code != variant
-                          and _nfkc(issuer) in {_nfkc(n) for n in ctx.issuers.get(code, ())}]
-                if others:
-                    message += f"（{issuer}颁发的证书请按{_variant_label(others[0])}申报）"
-                r.error("certificate_issuer", message)
-
-    # ---- 工会会员服务卡 XOR 银行卡 -------------------------------------------------------------
-    union_card = clean_card_number(raw["union_card_no"])
-    bank_name = normalize_text(raw["bank_name"])
-    bank_card = clean_card_number(raw["bank_card_no"])
-    c["union_card_no"] = union_card or None
-    c["bank_name"] = bank_name or None
-    c["bank_card_no"] = bank_card or None
-    if union_card:
-        if not _DIGITS.match(union_card) or not 8 <= len(union_card) <= 19:
-            r.error("union_card_no", "工会会员服务卡卡号应为8–19位数字")
-        if bank_name or bank_card:
-            r.error("bank_card_no", "已填写工会会员服务卡卡号的，无需填写银行名称及卡号")
-    elif not bank_name and not bank_card:
-        r.error("union_card_no", "请填写工会会员服务卡卡号，或填写银行名称及银行卡号")
-    else:
-        if not bank_name:
-            r.error("bank_name", "未填写工会会员服务卡卡号的，请填写银行名称")
-        elif (message := _length_error("银行名称", bank_name, 2, 50)):
-            r.error("bank_name", message)
-        if not bank_card:
-            r.error("bank_card_no", "未填写工会会员服务卡卡号的，请填写银行卡号")
-        elif not _DIGITS.match(bank_card) or not 16 <= len(bank_card) <= 19:
-            r.error("bank_card_no", f"银行卡号应为16–19位数字（当前为{len(bank_card)}位）"
-                    if _DIGITS.match(bank_card) else "银行卡号只能包含数字")
-        elif not luhn.is_valid(bank_card):
-            r.error("bank_card_no", "银行卡号未通过校验（Luhn校验位不正确），请核对")
-
-    # ---- 工作单位, 通信地址, 邮编 ---------------------------------------------------------------
-    for name in ("employer", "address"):
-        if need(name):
-            text = normalize_text(raw[name])
-            c[name] = text
-            if (message := _length_error(FIELD_LABELS[name], text, 2, 100)):
-                r.error(name, message)
-
-    if need("postcode"):
-        postcode = re.sub(r"\s", "", normalize_code(raw["postcode"]))
-        c["postcode"] = postcode
-        if not re.match(r"^\d{6}$", postcode):
-            r.error("postcode", "邮编应为6位数字")
-        elif not SHANGHAI_POSTCODES[0] <= int(postcode) <= SHANGHAI_POSTCODES[1]:
-            r.warn("postcode", "邮编不在上海市范围（200000–202199）内，请核对")
-
-    # ---- 外来务工人员 --------------------------------------------------------------------------
-    migrant = None
-    if need("is_migrant"):
-        migrant = _boolean(raw["is_migrant"])
-        if migrant is None:
-            r.error("is_migrant", "是否外来务工人员应填写“是”或“否”")
-        c["is_migrant"] = migrant
-    if migrant:
-        if need("hukou_province"):
-            province = _choice(raw["hukou_province"], ctx.provinces, data.PROVINCES)
-            if province is None:
-                r.error("hukou_province", f"户籍地“{normalize_code(raw['hukou_province'])}”不在省份列表中，请从列表中选择")
-            elif province == SHANGHAI_PROVINCE:
-                r.warn("hukou_province", "户籍地为上海市，请核对是否外来务工人员")
-            c["hukou_province"] = province
-        if need("years_in_city"):
-            years = _whole_number(raw["years_in_city"])
-            if years is None or not 0 <= years <= MAX_YEARS_IN_CITY:
-                r.error("years_in_city", f"来沪年限须为0–{MAX_YEARS_IN_CITY}之间的整数（年）")
-            else:
-                c["years_in_city"] = years
-                if birth is not None and years > _age_on(birth, ctx.today):
-                    r.error("years_in_city", f"来沪年限（{years}年）不能超过申请人的年龄")
-
-    # ---- 行业特有工种: 基层单位人力资源部门确认 -------------------------------------------------
-    if variant == data.VARIANT_INDUSTRY:
-        if need("hr_opinion"):
-            opinion = normalize_text(raw["hr_opinion"])
-            c["hr_opinion"] = opinion
-            if (message := _length_error(FIELD_LABELS["hr_opinion"], opinion, 1, 200)):
-                r.error("hr_opinion", message)
-        if need("hr_signer"):
-            signer = normalize_text(raw["hr_signer"])
-            c["hr_signer"] = signer
-            if (message := _length_error(FIELD_LABELS["hr_signer"], signer, 2, 30)):
-                r.error("hr_signer", message)
-        hr_date = dates["hr_date"]
-        if need("hr_date") and hr_date is not None:
-            c["hr_date"] = hr_date
-            if hr_date > ctx.today:
-                r.error("hr_date", "人力资源部门确认日期不能晚于今天")
-            if certificate_date is not None and hr_date < certificate_date:
-                r.error("hr_date", "人力资源部门确认日期不能早于发证日期")
-    else:
-        # 通用工种 has no HR confirmation: whatever was sent is ignored, including a bad date.
-        r.errors.pop("hr_date", None)
-
-    return r
-
-
 def _whole_number(value) -> int | None:
     if isinstance(value, bool):
         return None
@@ -677,3 +389,351 @@ def _whole_number(value) -> int | None:
     if re.match(r"^\d+\.0+$", text):
         return int(text.split(".")[0])
     return None
+
+
+def _length_error(label: str, text: str, low: int, high: int) -> str | None:
+    if low <= len(text) <= high:
+        return None
+    if low == high:
+        return f"{label}应为{low}个字"
+    if len(text) < low:
+        return f"{label}至少应有{low}个字"
+    return f"{label}不能超过{high}个字（当前为{len(text)}个字）"
+
+
+# --------------------------------------------------------------------------------------------
+# The whole form, one field group at a time
+# --------------------------------------------------------------------------------------------
+
+_CJK = (
+    "\u3400-\u4dbf"  # extension A
+    "\u4e00-\u9fff"  # unified ideographs
+    "\U00020000-\U0002ebef"  # extensions B–F (and I)
+    "\U00030000-\U000323af"  # extensions G–H
+)
+_NAME_CHARS = re.compile(rf"^[{_CJK}A-Za-z ·]+$")
+_NAME_PARTS = re.compile(rf"^[{_CJK}A-Za-z]+(?:[ ·][{_CJK}A-Za-z]+)*$")
+_CERTIFICATE_NO = re.compile(r"^[A-Za-z0-9\-]+$")
+_DIGITS = re.compile(r"^\d+$")
+_POSTCODE = re.compile(r"^\d{6}$")
+
+
+def _variant_label(variant: str) -> str:
+    return data.names(data.VARIANTS).get(variant, variant)
+
+
+class _Form:
+    """One application under check: its raw values, the context and the result being filled in.
+
+    The field-group checks below read :attr:`raw` and record into :attr:`result`; what a group needs
+    from an earlier one (the variant, the birth date, the dates) is handed to it as an argument.
+    """
+
+    def __init__(self, values: Mapping[str, object], ctx: RuleContext):
+        self.ctx = ctx
+        self.raw = {name: values.get(name) for name in FIELDS}
+        self.result = RuleResult(cleaned={name: None for name in FIELDS})
+        self.cleaned = self.result.cleaned
+        self.error = self.result.error
+        self.warn = self.result.warn
+
+    def need(self, name: str) -> bool:
+        """True if the field has a value; else records its required-message."""
+        if _is_blank(self.raw[name]):
+            self.error(name, required_message(name))
+            return False
+        return True
+
+    def text(self, name: str, low: int, high: int) -> None:
+        """A required free-text field: normalised, kept, and between ``low`` and ``high`` characters."""
+        if self.need(name):
+            text = normalize_text(self.raw[name])
+            self.cleaned[name] = text
+            if (message := _length_error(FIELD_LABELS[name], text, low, high)):
+                self.error(name, message)
+
+    def listed(self, name: str, allowed: set[str], labels: tuple, not_listed: str) -> str | None:
+        """A required code from a reference list (its label is accepted too): kept and returned."""
+        if not self.need(name):
+            return None
+        code = _choice(self.raw[name], allowed, labels)
+        if code is None:
+            self.error(name, f"{FIELD_LABELS[name]}“{normalize_code(self.raw[name])}”{not_listed}，请从列表中选择")
+        self.cleaned[name] = code
+        return code
+
+    def required_date(self, name: str, dates: Mapping[str, date | None]) -> date | None:
+        """A required date that could be read: kept and returned (None when blank or unreadable)."""
+        if self.need(name) and dates[name] is not None:
+            self.cleaned[name] = dates[name]
+            return dates[name]
+        return None
+
+
+def validate_application(values: Mapping[str, object], ctx: RuleContext) -> RuleResult:
+    """Check one application against every field rule of SPEC §3.
+
+    ``values`` maps the names of :data:`FIELDS` to raw or typed values (missing keys count as
+    blank, other keys are ignored). Returns a :class:`RuleResult` holding the cleaned values, the
+    errors and the warnings, each attached to the field that causes it. The groups run in this
+    order because the error summary of the form lists the messages in the order they were found.
+    """
+    form = _Form(values, ctx)
+    variant = _check_variant(form)
+    birth = _check_person(form)
+    _check_contact(form)
+    _check_listed_codes(form)
+    _check_levels(form)
+    dates = _parse_dates(form)
+    certificate_date = _check_level_dates(form, dates, birth)
+    _check_certificate(form, variant)
+    _check_card(form)
+    _check_unit_and_address(form)
+    _check_migrant(form, birth)
+    _check_hr_confirmation(form, variant, dates, certificate_date)
+    return form.result
+
+
+def _check_variant(form: _Form) -> str | None:
+    """申报类别; returns its code, None when missing or unknown."""
+    if not form.need("variant"):
+        return None
+    variant = _choice(form.raw["variant"], {code for code, _ in data.VARIANTS}, data.VARIANTS)
+    if variant is None:
+        form.error("variant", "申报类别须为“通用工种”或“行业特有工种”")
+    form.cleaned["variant"] = variant
+    return variant
+
+
+def _check_person(form: _Form) -> date | None:
+    """姓名, 身份证号码 and 性别; returns the birth date of a valid ID number."""
+    _check_name(form)
+    number, message, warning = clean_id_number(form.raw["id_number"], today=form.ctx.today)
+    form.cleaned["id_number"] = number or None
+    if message:
+        form.error("id_number", message)
+    if warning:
+        form.warn("id_number", warning)
+    valid_number = None if message else number
+    _check_gender(form, valid_number)
+    return id_birth_date(valid_number) if valid_number else None
+
+
+def _check_name(form: _Form) -> None:
+    if not form.need("name"):
+        return
+    name = _normalize_name(form.raw["name"])
+    form.cleaned["name"] = name
+    if not _NAME_CHARS.match(name):
+        form.error("name", "姓名只能包含汉字、拉丁字母、拉丁字母单词间的空格和间隔号“·”")
+    elif not _NAME_PARTS.match(name):
+        form.error("name", "姓名中的间隔号“·”和空格只能用在两个字之间，且不能连用")
+    elif (message := _length_error(FIELD_LABELS["name"], name, 2, 30)):
+        form.error("name", message)
+
+
+def _check_gender(form: _Form, id_number: str | None) -> None:
+    """性别, which must match the 17th digit of a valid ID number."""
+    if not form.need("gender"):
+        return
+    gender = normalize_code(form.raw["gender"])
+    if gender not in GENDERS:
+        form.error("gender", "性别须为“男”或“女”")
+        return
+    form.cleaned["gender"] = gender
+    if id_number and id_gender(id_number) != gender:
+        form.error("gender", f"性别与身份证号码不符（身份证号码第17位表示{id_gender(id_number)}性）")
+
+
+def _check_contact(form: _Form) -> None:
+    mobile, message = clean_mobile(form.raw["mobile"])
+    form.cleaned["mobile"] = mobile or None
+    if message:
+        form.error("mobile", message)
+
+
+def _check_listed_codes(form: _Form) -> None:
+    """所属行业, 学历 and 单位性质: codes of the reference lists."""
+    ctx = form.ctx
+    form.listed("industry", ctx.industries, data.INDUSTRIES, "不在可选范围内")
+    form.listed("education", ctx.educations, data.EDUCATIONS, "不在可选范围内")
+    form.listed("unit_kind", ctx.unit_kinds, data.UNIT_KINDS, "不在可选范围内")
+
+
+def _check_levels(form: _Form) -> None:
+    """现晋升的技能等级 (技师 or 高级技师) and 原有最高技能等级, which must be lower."""
+    new_level = None
+    if form.need("new_level"):
+        new_level = _level(form.raw["new_level"])
+        if new_level not in data.NEW_LEVEL_CODES:
+            new_level = None
+            form.error("new_level", "现晋升的技能等级须为技师（国家职业资格二级）或高级技师（国家职业资格一级）")
+        form.cleaned["new_level"] = new_level
+    if form.need("previous_level"):
+        previous_level = _level(form.raw["previous_level"])
+        if previous_level is None:
+            form.error("previous_level", "原有最高技能等级须为国家职业资格五级至一级中的一个等级")
+        elif new_level is not None and int(previous_level) <= int(new_level):
+            new_label = data.names(data.SKILL_LEVELS)[new_level]
+            form.error("previous_level", f"原有最高技能等级须低于现晋升的技能等级（{new_label}）")
+        form.cleaned["previous_level"] = previous_level
+
+
+def _parse_dates(form: _Form) -> dict[str, date | None]:
+    """Every date field read (None when blank or unreadable, with an error in the latter case)."""
+    dates: dict[str, date | None] = {}
+    for name in DATE_FIELDS:
+        value, message = parse_date(form.raw[name], FIELD_LABELS[name])
+        dates[name] = value
+        if message:
+            form.error(name, message)
+    return dates
+
+
+def _check_level_dates(form: _Form, dates: Mapping[str, date | None], birth: date | None) -> date | None:
+    """发证日期 (campaign window, age) and 原有技能等级取得时间; returns the certificate date."""
+    ctx = form.ctx
+    certificate_date = form.required_date("certificate_date", dates)
+    if certificate_date is not None:
+        if certificate_date > ctx.today:
+            form.error("certificate_date", "发证日期不能晚于今天")
+        if ctx.cert_issued_from is not None and certificate_date < ctx.cert_issued_from:
+            form.error("certificate_date", f"发证日期须在{cn_date(ctx.cert_issued_from)}及以后")
+        if ctx.cert_issued_to is not None and certificate_date > ctx.cert_issued_to:
+            form.error("certificate_date", f"发证日期须在{cn_date(ctx.cert_issued_to)}及以前")
+        if birth is not None and _age_on(birth, certificate_date) < MIN_AGE:
+            form.error("id_number", f"申请人在发证日期（{cn_date(certificate_date)}）未满{MIN_AGE}周岁"
+                                    f"（按身份证号码中的出生日期{cn_date(birth)}计算）")
+
+    previous_date = form.required_date("previous_level_date", dates)
+    if previous_date is not None:
+        if certificate_date is not None and previous_date >= certificate_date:
+            form.error("previous_level_date", "原有技能等级取得时间须早于发证日期")
+        elif previous_date > ctx.today:
+            form.error("previous_level_date", "原有技能等级取得时间不能晚于今天")
+        if birth is not None and previous_date <= birth:
+            form.error("previous_level_date", "原有技能等级取得时间不能早于身份证号码中的出生日期")
+    return certificate_date
+
+
+def _check_certificate(form: _Form, variant: str | None) -> None:
+    """工种, 等级证书编号 and 发证机构 (one of the variant's issuers)."""
+    form.text("trade", 1, 50)
+    if form.need("certificate_no"):
+        certificate_no = normalize_code(form.raw["certificate_no"]).upper()
+        form.cleaned["certificate_no"] = certificate_no
+        if not _CERTIFICATE_NO.match(certificate_no):
+            form.error("certificate_no", "等级证书编号只能包含字母、数字和连字符“-”")
+        elif len(certificate_no) > 50:
+            form.error("certificate_no", f"等级证书编号不能超过50位（当前为{len(certificate_no)}位）")
+    if form.need("certificate_issuer"):
+        issuer = normalize_text(form.raw["certificate_issuer"])
+        form.cleaned["certificate_issuer"] = issuer
+        if variant is not None:
+            _check_issuer(form, variant, issuer)
+
+
+def _check_issuer(form: _Form, variant: str, issuer: str) -> None:
+    """The issuer must be one of the variant's; the stored spelling is the list's."""
+    allowed = form.ctx.issuers.get(variant, set())
+    canonical = {_nfkc(name): name for name in allowed}.get(_nfkc(issuer))
+    if canonical is not None:
+        form.cleaned["certificate_issuer"] = canonical
+        return
+    label = _variant_label(variant)
+    if 0 < len(allowed) <= 3:
+        message = f"{label}的发证机构须为{'或'.join(sorted(allowed))}"
+    else:
+        message = f"发证机构“{issuer}”不在{label}的发证机构名单中"
+    others = [code for code, _ in data.VARIANTS if code != variant
+              and _nfkc(issuer) in {_nfkc(n) for n in form.ctx.issuers.get(code, ())}]
+    if others:
+        message += f"（{issuer}颁发的证书请按{_variant_label(others[0])}申报）"
+    form.error("certificate_issuer", message)
+
+
+def _check_card(form: _Form) -> None:
+    """工会会员服务卡卡号, or else 银行名称 and 银行卡号 (Luhn): one of the two, not both."""
+    union_card = clean_card_number(form.raw["union_card_no"])
+    bank_name = normalize_text(form.raw["bank_name"])
+    bank_card = clean_card_number(form.raw["bank_card_no"])
+    form.cleaned["union_card_no"] = union_card or None
+    form.cleaned["bank_name"] = bank_name or None
+    form.cleaned["bank_card_no"] = bank_card or None
+    if union_card:
+        if not _DIGITS.match(union_card) or not 8 <= len(union_card) <= 19:
+            form.error("union_card_no", "工会会员服务卡卡号应为8–19位数字")
+        if bank_name or bank_card:
+            form.error("bank_card_no", "已填写工会会员服务卡卡号的，无需填写银行名称及卡号")
+    elif not bank_name and not bank_card:
+        form.error("union_card_no", "请填写工会会员服务卡卡号，或填写银行名称及银行卡号")
+    else:
+        _check_bank(form, bank_name, bank_card)
+
+
+def _check_bank(form: _Form, bank_name: str, bank_card: str) -> None:
+    if not bank_name:
+        form.error("bank_name", "未填写工会会员服务卡卡号的，请填写银行名称")
+    elif (message := _length_error(FIELD_LABELS["bank_name"], bank_name, 2, 50)):
+        form.error("bank_name", message)
+    if not bank_card:
+        form.error("bank_card_no", "未填写工会会员服务卡卡号的，请填写银行卡号")
+    elif not _DIGITS.match(bank_card):
+        form.error("bank_card_no", "银行卡号只能包含数字")
+    elif not 16 <= len(bank_card) <= 19:
+        form.error("bank_card_no", f"银行卡号应为16–19位数字（当前为{len(bank_card)}位）")
+    elif not luhn.is_valid(bank_card):
+        form.error("bank_card_no", "银行卡号未通过校验（Luhn校验位不正确），请核对")
+
+
+def _check_unit_and_address(form: _Form) -> None:
+    """工作单位, 通信地址 and 邮编 (a postcode outside Shanghai only warns)."""
+    form.text("employer", 2, 100)
+    form.text("address", 2, 100)
+    if not form.need("postcode"):
+        return
+    postcode = re.sub(r"\s", "", normalize_code(form.raw["postcode"]))
+    form.cleaned["postcode"] = postcode
+    if not _POSTCODE.match(postcode):
+        form.error("postcode", "邮编应为6位数字")
+    elif not SHANGHAI_POSTCODES[0] <= int(postcode) <= SHANGHAI_POSTCODES[1]:
+        form.warn("postcode", "邮编不在上海市范围（200000–202199）内，请核对")
+
+
+def _check_migrant(form: _Form, birth: date | None) -> None:
+    """是否外来务工人员; for a migrant worker also 户籍地 and 来沪年限 (at most the applicant's age)."""
+    if not form.need("is_migrant"):
+        return
+    migrant = _boolean(form.raw["is_migrant"])
+    if migrant is None:
+        form.error("is_migrant", "是否外来务工人员应填写“是”或“否”")
+    form.cleaned["is_migrant"] = migrant
+    if not migrant:
+        return
+    if form.listed("hukou_province", form.ctx.provinces, data.PROVINCES, "不在省份列表中") == SHANGHAI_PROVINCE:
+        form.warn("hukou_province", "户籍地为上海市，请核对是否外来务工人员")
+    if form.need("years_in_city"):
+        years = _whole_number(form.raw["years_in_city"])
+        if years is None or not 0 <= years <= MAX_YEARS_IN_CITY:
+            form.error("years_in_city", f"来沪年限须为0–{MAX_YEARS_IN_CITY}之间的整数（年）")
+            return
+        form.cleaned["years_in_city"] = years
+        if birth is not None and years > _age_on(birth, form.ctx.today):
+            form.error("years_in_city", f"来沪年限（{years}年）不能超过申请人的年龄")
+
+
+def _check_hr_confirmation(form: _Form, variant: str | None, dates: Mapping[str, date | None],
+                           certificate_date: date | None) -> None:
+    """行业特有工种 only: 基层单位人力资源部门意见, 经办人 and 确认日期."""
+    if variant != data.VARIANT_INDUSTRY:
+        # 通用工种 has no HR confirmation: whatever was sent is ignored, including a bad date.
+        form.result.errors.pop("hr_date", None)
+        return
+    form.text("hr_opinion", 1, 200)
+    form.text("hr_signer", 2, 30)
+    hr_date = form.required_date("hr_date", dates)
+    if hr_date is not None:
+        if hr_date > form.ctx.today:
+            form.error("hr_date", "人力资源部门确认日期不能晚于今天")
+        if certificate_date is not None and hr_date < certificate_date:
+            form.error("hr_date", "人力资源部门确认日期不能早于发证日期")
