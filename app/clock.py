@@ -4,6 +4,7 @@ Every deadline is a Shanghai calendar day and every stored timestamp is naive UT
 what time it is (``today()``, ``now()``, ``utcnow()``); tests set the time through the ``clock`` fixture
 (``clock.set(day_or_datetime)``), never by patching a module global.
 """
+from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta, timezone
 
 #: China has kept UTC+8 without daylight saving since 1991: a fixed offset needs no tz database.
@@ -30,12 +31,27 @@ class Clock:
     def reset(self):
         self._fixed = None
 
+    @contextmanager
+    def at(self, moment):
+        """Within the block the clock says ``moment`` (loaders replaying history); then as before."""
+        previous = self._fixed
+        self.set(moment)
+        try:
+            yield
+        finally:
+            self._fixed = previous
+
     def now(self):
         """An aware datetime in Shanghai time."""
         return self._fixed if self._fixed is not None else datetime.now(SHANGHAI)
 
 
 clock = Clock()
+
+
+def at(moment):
+    """``with at(moment):`` the clock says ``moment`` (loaders replaying history), then as before."""
+    return clock.at(moment)
 
 
 def now():

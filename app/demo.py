@@ -1,11 +1,14 @@
-"""`python run.py --demo`: the 2015 campaign, demo accounts for every role, ~200 applications."""
+"""`python run.py --demo`: the 2015 campaign as history, a campaign of the current year that is open
+today, demo accounts for every role, and applications in every state."""
 import random
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 
 from stdnum import luhn
 from stdnum.cn import ric
 
+from app import clock
+from app.accounts.models import AppUser
 from app.accounts.roles import DISTRICT_ADMIN, FINANCE, GRASSROOTS, SYSTEM_ADMIN
 from app.accounts.services import create_account
 from app.applications.models import Application
@@ -14,7 +17,7 @@ from app.extensions import db
 from app.orgs.models import Organisation, OrgKind
 from app.orgs.services import create_org
 from app.reference import data
-from app.review.models import ReviewRecord
+from app.review import services, workflow
 from app.review.states import State
 
 #: Documented in the README; every demo account must change it at first login.
@@ -52,27 +55,19 @@ GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英�
 TRADES = ["焊工", "钳工", "车工", "电工", "维修电工", "数控车工", "汽车修理工", "铣工", "磨工", "电梯安装维修工"]
 MOBILE_PREFIXES = ["130", "131", "135", "138", "139", "150", "158", "186", "189"]
 
-#: How many demo applications end in each state (~200 in all).
-STATE_COUNTS = {
-    State.PENDING: 60, State.DISTRICT_APPROVED: 40, State.DISTRICT_REJECTED: 12, State.FINAL_APPROVED: 25,
-    State.FINAL_REJECTED: 8, State.FUNDED: 20, State.PAID: 25, State.WITHDRAWN: 5, State.VOIDED: 5,
+#: How many demo applications end in each state: the 2015 campaign (history, ~200) and this year's (live).
+HISTORY_COUNTS = {
+    State.PENDING: 20, State.DISTRICT_APPROVED: 20, State.DISTRICT_REJECTED: 12, State.FINAL_APPROVED: 25,
+    State.FINAL_REJECTED: 8, State.FUNDED: 20, State.PAID: 85, State.WITHDRAWN: 5, State.VOIDED: 5,
 }
-#: The transitions that lead to each state: (action, from, to, acting role).
-PATHS = {
-    State.PENDING: [],
-    State.DISTRICT_APPROVED: [("approve_by_district", State.PENDING, State.DISTRICT_APPROVED, DISTRICT_ADMIN)],
-    State.DISTRICT_REJECTED: [("reject_by_district", State.PENDING, State.DISTRICT_REJECTED, DISTRICT_ADMIN)],
-    State.WITHDRAWN: [("withdraw", State.PENDING, State.WITHDRAWN, GRASSROOTS)],
-    State.VOIDED: [("void", State.PENDING, State.VOIDED, DISTRICT_ADMIN)],
+LIVE_COUNTS = {
+    State.PENDING: 40, State.DISTRICT_APPROVED: 24, State.DISTRICT_REJECTED: 8, State.FINAL_APPROVED: 12,
+    State.FINAL_REJECTED: 4, State.FUNDED: 10, State.PAID: 6, State.WITHDRAWN: 4, State.VOIDED: 4,
 }
-PATHS[State.FINAL_APPROVED] = PATHS[State.DISTRICT_APPROVED] + [
-    ("approve_final", State.DISTRICT_APPROVED, State.FINAL_APPROVED, SYSTEM_ADMIN)]
-PATHS[State.FINAL_REJECTED] = PATHS[State.DISTRICT_APPROVED] + [
-    ("reject_final", State.DISTRICT_APPROVED, State.FINAL_REJECTED, SYSTEM_ADMIN)]
-PATHS[State.FUNDED] = PATHS[State.FINAL_APPROVED] + [("fund", State.FINAL_APPROVED, State.FUNDED, FINANCE)]
-PATHS[State.PAID] = PATHS[State.FUNDED] + [("record_payment", State.FUNDED, State.PAID, DISTRICT_ADMIN)]
 COMMENTS = {"reject_by_district": "证书复印件不清晰，请重新上传", "reject_final": "与鉴定中心证书信息不符",
             "void": "重复录入，作废"}
+#: The matching amount (配套) the demo districts pay per person, by level.
+DEMO_MATCHING = {data.TECHNICIAN: Decimal("500"), data.SENIOR_TECHNICIAN: Decimal("1000")}
 
 
 def make_id_number(rng, birth, male, region="310109"):
@@ -87,18 +82,39 @@ def make_bank_card(rng):
 
 
 def load_demo(today=None):
-    """Load the demo campaign once; returns False if it is already there."""
+    """Load the demo once (returns False if it is already there): the 2015 campaign as history and a
+    campaign of the current year whose first batch is open on ``today`` (default: the clock's today).
+
+    Every application is created as the intake does and then moved along ``workflow.path_to`` its state
+    through the real transitions, each at its moment on the platform's clock."""
     if db.session.scalar(db.select(Campaign).where(Campaign.name == CAMPAIGN_NAME)):
         return False
+    day = today or clock.today()
     rng = random.Random(2015)
+    users = _accounts()
+    history = _campaign(CAMPAIGN_NAME, users["admin"], CampaignState.ENDED, date(2015, 3, 1), date(2015, 10, 15),
+                        date(2014, 1, 1), [(date(2015, 3, 1), date(2015, 4, 10), date(2015, 4, 20)),
+                                           (date(2015, 9, 1), date(2015, 9, 30), date(2015, 10, 15))],
+                        description="沪工总经〔2015〕55号：2015年度上海职工晋升技师、高级技师奖励计划申报。")
+    live = _campaign(f"{day.year}年度上海职工晋升技师、高级技师奖励计划", users["admin"], CampaignState.PUBLISHED,
+                     day - timedelta(days=30), day + timedelta(days=180), date(day.year - 1, 1, 1),
+                     [(day - timedelta(days=20), day + timedelta(days=10), day + timedelta(days=20)),
+                      (day + timedelta(days=90), day + timedelta(days=120), day + timedelta(days=135))],
+                     description=f"{day.year}年度上海职工晋升技师、高级技师奖励计划：本市工会会员首次获得技师、"
+                                 "高级技师证书的，由所在基层工会网上申报，区县局（产业）工会初审，市职工技协服务中心终审。")
+    serial = _applications(rng, users, history, history.batches, HISTORY_COUNTS, day, first=1)
+    _applications(rng, users, live, live.batches[:1], LIVE_COUNTS, day, first=serial)
+    db.session.commit()
+    return True
+
+
+def _accounts():
     orgs = {o.name: o for o in db.session.scalars(db.select(Organisation))}
     for district, units in DEMO_UNITS.items():
         for union_name, unit in units:
             if union_name not in orgs:
                 orgs[union_name] = create_org(union_name, OrgKind.GRASSROOTS, orgs[district], unit_name=unit)
     users = {}
-    from app.accounts.models import AppUser
-
     for login, (role, org_name, real_name) in DEMO_ACCOUNTS.items():
         existing = db.session.scalar(db.select(AppUser).where(AppUser.username == login))
         if existing is not None:  # e.g. the first admin created before the demo was loaded
@@ -106,59 +122,86 @@ def load_demo(today=None):
             continue
         users[login] = create_account(login, DEMO_PASSWORD, role, orgs[org_name], real_name,
                                       mobile=f"1391234{len(users):04d}", must_change_password=True)
-    campaign = Campaign(name=CAMPAIGN_NAME, category="技师奖励", start_date=date(2015, 3, 1),
-                        end_date=date(2015, 10, 15), state=CampaignState.PUBLISHED.value,
-                        cert_issued_from=date(2014, 1, 1), cert_issued_to=None,
-                        reward_technician=Decimal("1000"), reward_senior_technician=Decimal("2000"),
-                        description="沪工总经〔2015〕55号：2015年度上海职工晋升技师、高级技师奖励计划申报。",
-                        created_by=users["admin"])
+    return users
+
+
+def _campaign(name, creator, state, start, end, cert_from, batch_dates, description):
+    campaign = Campaign(name=name, category="技师奖励", start_date=start, end_date=end, state=state.value,
+                        cert_issued_from=cert_from, cert_issued_to=None, reward_technician=Decimal("1000"),
+                        reward_senior_technician=Decimal("2000"), description=description, created_by=creator)
     db.session.add(campaign)
-    batches = [
-        Batch(campaign=campaign, number=1, name="第一批", opens_on=date(2015, 3, 1),
-              system_deadline=date(2015, 4, 10), paper_deadline=date(2015, 4, 20)),
-        Batch(campaign=campaign, number=2, name="第二批", opens_on=date(2015, 9, 1),
-              system_deadline=date(2015, 9, 30), paper_deadline=date(2015, 10, 15)),
-    ]
-    db.session.add_all(batches)
+    for number, (opens, deadline, paper) in enumerate(batch_dates, start=1):
+        db.session.add(Batch(campaign=campaign, number=number, name=f"第{'一二三四'[number - 1]}批", opens_on=opens,
+                             system_deadline=deadline, paper_deadline=paper))
     db.session.flush()
+    db.session.refresh(campaign)
+    return campaign
+
+
+def _applications(rng, users, campaign, batches, counts, today, first):
+    """Applications of ``campaign`` spread over ``batches``, ``counts[state]`` ending in each state."""
     clerks = [u for u in users.values() if u.roles[0].name == GRASSROOTS]
-    admins_by_district = {u.organisation_id: u for u in users.values() if u.roles[0].name == DISTRICT_ADMIN}
-    n = 0
-    for state, count in STATE_COUNTS.items():
+    admins = {u.organisation_id: u for u in users.values() if u.roles[0].name == DISTRICT_ADMIN}
+    n = first
+    for state, count in counts.items():
         for _ in range(count):
-            n += 1
             clerk = clerks[n % len(clerks)]
-            district = clerk.organisation.parent
-            app = _demo_application(rng, n, clerk, district, campaign, batches[n % 2], state)
-            db.session.add(app)
-            db.session.flush()
-            _demo_history(app, state, clerk, admins_by_district[district.id], users)
-    db.session.commit()
-    return True
+            batch = batches[n % len(batches)]
+            application = _demo_application(rng, n, clerk, clerk.organisation.parent, campaign, batch)
+            actors = {GRASSROOTS: clerk, DISTRICT_ADMIN: admins[clerk.organisation.parent_id], SYSTEM_ADMIN: users["admin"],
+                      FINANCE: users["caiwu"]}
+            _replay(application, state, actors, today)
+            n += 1
+    return n
 
 
-def _demo_application(rng, n, clerk, district, campaign, batch, state):
+def _replay(application, state, actors, today):
+    """Submit ``application`` and move it to ``state`` through the real transitions, a few days apart
+    (never later than ``today``)."""
+    moment = application.submitted_at.replace(tzinfo=timezone.utc).astimezone(clock.SHANGHAI)
+    with clock.at(moment):
+        db.session.add(application)
+        db.session.flush()
+        services.record_creation(application, actors[GRASSROOTS])
+    path = workflow.path_to(state)
+    latest = datetime.combine(today, time(9, 0), clock.SHANGHAI) - timedelta(hours=1)
+    step = min(timedelta(days=3), (latest - moment) / (len(path) + 1)) if path else timedelta(0)
+    for transition in path:
+        moment += step
+        params = {}
+        if transition.name == "record_payment":
+            params["district_amount"] = DEMO_MATCHING[application.new_level]
+        with clock.at(moment):
+            services.apply_transition(application, actors[transition.roles[0]], transition.name,
+                                      comment=COMMENTS.get(transition.name), params=params)
+
+
+def _demo_application(rng, n, clerk, district, campaign, batch):
     male = rng.random() < 0.7
     birth = date(1965, 1, 1) + timedelta(days=rng.randrange(0, 365 * 25))
     new_level = data.SENIOR_TECHNICIAN if n % 4 == 0 else data.TECHNICIAN
     industry_variant = n % 5 == 0
-    cert_date = batch.opens_on - timedelta(days=rng.randrange(20, 400))
+    cert_date = max(batch.opens_on - timedelta(days=rng.randrange(20, 400)), campaign.cert_issued_from)
     migrant = n % 6 == 0
     union_card = n % 3 != 0
-    submitted = datetime.combine(batch.opens_on, datetime.min.time()) + timedelta(
-        days=rng.randrange(0, 25), hours=rng.randrange(8, 18), minutes=rng.randrange(60))
+    last_day = min(batch.system_deadline, clock.today() - timedelta(days=2), batch.opens_on + timedelta(days=25))
+    submitted_local = datetime.combine(batch.opens_on, time(8, 0)) + timedelta(
+        days=rng.randrange(0, max((last_day - batch.opens_on).days, 0) + 1), hours=rng.randrange(0, 10),
+        minutes=rng.randrange(60))
+    submitted = submitted_local - timedelta(hours=8)  # stored as UTC
     issuers = [i for i in data.ISSUERS if i[2] == (data.VARIANT_INDUSTRY if industry_variant else data.VARIANT_GENERAL)]
-    app = Application(
+    return Application(
         campaign=campaign, batch=batch, organisation=clerk.organisation, district=district,
         submitted_by=clerk, variant=data.VARIANT_INDUSTRY if industry_variant else data.VARIANT_GENERAL,
-        state=state.value, version=1 + len(PATHS[state]), fill_date=submitted.date(),
+        state=State.PENDING.value, version=1, fill_date=submitted_local.date(),
         name=rng.choice(SURNAMES) + rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.6 else ""),
         gender="男" if male else "女", mobile=rng.choice(MOBILE_PREFIXES) + f"{rng.randrange(10**8):08d}",
         industry=rng.choice("CCCEDGI"), education=rng.choice(["senior", "secondary_vocational", "college",
                                                                "technical_school", "bachelor"]),
         previous_level="2" if new_level == "1" else "3",
         previous_level_date=cert_date - timedelta(days=rng.randrange(400, 2000)),
-        trade=rng.choice(TRADES), new_level=new_level, certificate_no=f"15{n:03d}{rng.randrange(10**7):07d}",
+        trade=rng.choice(TRADES), new_level=new_level,
+        certificate_no=f"{campaign.start_date:%y}{n:03d}{rng.randrange(10**7):07d}",
         certificate_date=cert_date, certificate_issuer=rng.choice(issuers)[1],
         id_number=make_id_number(rng, birth, male),
         union_card_no=f"{rng.randrange(10**15, 10**16)}" if union_card else None,
@@ -169,33 +212,6 @@ def _demo_application(rng, n, clerk, district, campaign, batch, state):
         years_in_city=rng.randrange(1, 20) if migrant else None,
         hr_opinion="情况属实，同意申报" if industry_variant else None,
         hr_signer="人事科" if industry_variant else None,
-        hr_date=submitted.date() if industry_variant else None,
+        hr_date=submitted_local.date() if industry_variant else None,
         submitted_at=submitted, updated_at=submitted,
     )
-    if state in (State.FUNDED, State.PAID):
-        app.city_amount = campaign.reward_senior_technician if new_level == "1" else campaign.reward_technician
-        app.funded_on = batch.paper_deadline + timedelta(days=30)
-    if state == State.PAID:
-        app.district_amount = Decimal("500")
-        app.paid_on = batch.paper_deadline + timedelta(days=45)
-        app.paid_card_no = app.union_card_no or app.bank_card_no
-    return app
-
-
-def _demo_history(app, state, clerk, district_admin, users):
-    actors = {GRASSROOTS: clerk, DISTRICT_ADMIN: district_admin, SYSTEM_ADMIN: users["admin"],
-              FINANCE: users["caiwu"]}
-    at = app.submitted_at
-    db.session.add(ReviewRecord(application=app, user=clerk, role=GRASSROOTS, organisation_id=clerk.organisation_id,
-                                action="submit", from_state=None, to_state=State.PENDING.value, created_at=at))
-    for action, source, target, role in PATHS[state]:
-        at += timedelta(days=3)
-        actor = actors[role]
-        record = ReviewRecord(application=app, user=actor, role=role, organisation_id=actor.organisation_id,
-                              action=action, from_state=source.value, to_state=target.value,
-                              comment=COMMENTS.get(action), created_at=at)
-        if action == "fund":
-            record.amount = app.city_amount
-        if action == "record_payment":
-            record.amount, record.amount2 = app.city_amount, app.district_amount
-        db.session.add(record)

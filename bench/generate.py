@@ -5,7 +5,8 @@
 
 The schema is built by the migrations, the reference lists and organisation tree by the seed; then one
 campaign, three grassroots units with a clerk in every 区县 union, and the applications spread over them
-and over every state (each state after 未审核 with its audit record). Never point this at real data.
+and over every state, each with the audit records of the workflow's own path to it (workflow.path_to).
+Never point this at real data.
 """
 import argparse
 import os
@@ -17,35 +18,28 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from stdnum import luhn
+from stdnum.cn import ric
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 CHUNK = 5000
 #: Share of each state, like a campaign late in its year.
 STATE_SHARES = {"pending": 30, "district_approved": 20, "district_rejected": 6, "final_approved": 12,
                 "final_rejected": 4, "funded": 10, "paid": 12, "withdrawn": 3, "voided": 3}
-#: The transition that led to each state (for its audit record).
-LAST_ACTION = {"district_approved": ("approve_by_district", "pending"),
-               "district_rejected": ("reject_by_district", "pending"),
-               "final_approved": ("approve_final", "district_approved"),
-               "final_rejected": ("reject_final", "district_approved"),
-               "funded": ("fund", "final_approved"), "paid": ("record_payment", "funded"),
-               "withdrawn": ("withdraw", "pending"), "voided": ("void", "pending")}
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志红波斌玉兰海燕东晨"
 TRADES = ["焊工", "钳工", "车工", "电工", "维修电工", "数控车工", "汽车修理工", "铣工", "磨工", "电梯安装维修工"]
-WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 
 def id_number(i):
     """A valid, unique resident ID number for row ``i`` (birth date and sequence from i)."""
     birth = date(1960, 1, 1) + timedelta(days=i // 400)
     body = f"310109{birth:%Y%m%d}{i % 400:03d}"
-    return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, WEIGHTS)) % 11]
+    return body + ric.calc_check_digit(body + "0")  # stdnum expects a placeholder check digit
 
 
 def bank_card(i):
-    from stdnum import luhn
-
     body = f"622202{i:012d}"
     return body + luhn.calc_check_digit(body)
 
@@ -78,7 +72,7 @@ def populate(count, seed=2015):
     """Add ``count`` applications (needs an app context on a migrated, seeded database)."""
     from sqlalchemy import insert, select, text
 
-    from app.accounts.roles import DISTRICT_ADMIN, GRASSROOTS, SYSTEM_ADMIN
+    from app.accounts.roles import DISTRICT_ADMIN, FINANCE, GRASSROOTS, SYSTEM_ADMIN
     from app.accounts.services import create_account
     from app.applications.models import Application
     from app.campaigns.models import Batch, Campaign, CampaignState
@@ -86,12 +80,14 @@ def populate(count, seed=2015):
     from app.orgs.models import Organisation, OrgKind
     from app.orgs.services import create_org
     from app.reference import data
+    from app.review import workflow
     from app.review.models import ReviewRecord
 
     rng = random.Random(seed)
     password = "Bench#2015pass"
     root = db.session.scalar(select(Organisation).where(Organisation.parent_id.is_(None)))
     admin = create_account(f"bench_admin_{seed}", password, SYSTEM_ADMIN, root, "压测管理员")
+    finance = create_account(f"bench_finance_{seed}", password, FINANCE, root, "压测财务")
     districts = db.session.scalars(select(Organisation).where(Organisation.kind == OrgKind.DISTRICT.value)
                                    .order_by(Organisation.id)).all()
     units, reviewers = [], {}
@@ -116,6 +112,7 @@ def populate(count, seed=2015):
     first_id = (db.session.scalar(select(Application.id).order_by(Application.id.desc()).limit(1)) or 0) + 1
     offset = first_id
     states = [s for s, share in STATE_SHARES.items() for _ in range(share)]
+    paths = {state: workflow.path_to(state) for state in STATE_SHARES}
     industries = [c for c, _ in data.INDUSTRIES]
     educations = [c for c, _ in data.EDUCATIONS]
     kinds = [c for c, _ in data.UNIT_KINDS]
@@ -134,7 +131,7 @@ def populate(count, seed=2015):
             row = dict(
                 id=first_id + i, campaign_id=campaign.id, batch_id=batch.id, organisation_id=org.id,
                 district_id=district.id, submitted_by_id=clerk.id, variant=data.VARIANT_GENERAL, state=state,
-                version=1 if state == "pending" else 2, fill_date=submitted.date(),
+                version=1 + len(paths[state]), fill_date=submitted.date(),
                 name=rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
                 gender="男" if int(number[16]) % 2 else "女", mobile=f"13{rng.randrange(10**9):09d}",
                 industry=rng.choice(industries), education=rng.choice(educations),
@@ -155,21 +152,35 @@ def populate(count, seed=2015):
                 row.update(district_amount=Decimal("800"), paid_on=date(2015, 7, 1),
                            paid_card_no=row["union_card_no"] or row["bank_card_no"])
             apps.append(row)
-            if state in LAST_ACTION:
-                action, source = LAST_ACTION[state]
-                reviewer = reviewers[district.id] if action in ("approve_by_district", "reject_by_district",
-                                                                "record_payment", "void") else admin
-                records.append(dict(application_id=row["id"], user_id=reviewer.id, role="bench",
-                                    organisation_id=reviewer.organisation_id, action=action, from_state=source,
-                                    to_state=state, created_at=submitted + timedelta(days=30),
-                                    comment="证书复印件不清晰" if "reject" in action else None))
+            actors = {GRASSROOTS: clerk, DISTRICT_ADMIN: reviewers[district.id], SYSTEM_ADMIN: admin,
+                      FINANCE: finance}
+            records.append(dict(application_id=row["id"], user_id=clerk.id, role=GRASSROOTS,
+                                organisation_id=org.id, action="submit", from_state=None, to_state="pending",
+                                created_at=submitted, comment=None, amount=None, amount2=None))
+            source = "pending"
+            for step, transition in enumerate(paths[state], start=1):
+                actor = actors[transition.roles[0]]
+                records.append(dict(
+                    application_id=row["id"], user_id=actor.id, role=transition.roles[0],
+                    organisation_id=actor.organisation_id, action=transition.name, from_state=source,
+                    to_state=transition.target.value, created_at=submitted + timedelta(days=10 * step),
+                    comment="证书复印件不清晰" if transition.requires_comment else None,
+                    amount=row["city_amount"] if transition.name in ("fund", "record_payment") else None,
+                    amount2=row["district_amount"] if transition.name == "record_payment" else None))
+                source = transition.target.value
         db.session.execute(insert(Application.__table__), apps)
         if records:
             db.session.execute(insert(ReviewRecord.__table__), records)
         db.session.commit()
     if db.engine.dialect.name == "postgresql":
-        db.session.execute(text("ANALYZE"))  # fresh statistics after a bulk load, as an operator would
+        # Explicit ids leave the sequence behind: real submissions after the load must not collide.
+        db.session.execute(text("SELECT setval(pg_get_serial_sequence('applications', 'id'), "
+                                "(SELECT max(id) FROM applications))"))
         db.session.commit()
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            # Fresh statistics and visibility map after a bulk load, as an operator would: counts may
+            # then use index-only scans.
+            conn.execute(text("VACUUM ANALYZE"))
     return time.monotonic() - started
 
 
