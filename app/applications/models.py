@@ -3,7 +3,7 @@ from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, Nume
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow
-from app.masking import mask_card, mask_id_number
+from app.masking import mask_id_number
 from app.models_base import Model
 from app.reference import data
 from app.review.states import NOT_LIVE, State
@@ -108,10 +108,6 @@ class Application(Model):
     @property
     def masked_id_number(self):
         return mask_id_number(self.id_number)
-
-    @property
-    def masked_card(self):
-        return mask_card(self.union_card_no or self.bank_card_no)
 
     def __str__(self):
         return f"{self.name}（{self.certificate_no}）"
