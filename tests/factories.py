@@ -7,12 +7,12 @@ from app.accounts.roles import DISTRICT_ADMIN, FINANCE, GRASSROOTS, SYSTEM_ADMIN
 from app.accounts.services import create_account
 from app.applications.models import Application
 from app.campaigns.models import Batch, Campaign, CampaignState
-from app.demo import make_bank_card, make_id_number
 from app.extensions import db
 from app.orgs.models import Organisation, OrgKind
 from app.orgs.services import create_org
 from app.reference import data
 from app.review.states import State
+from tests.ids import BANK_PREFIX, bank_card, id_number, unique_bank_card, unique_id_number
 
 PASSWORD = "Xq7#mT9pLw"
 _seq = itertools.count(1)
@@ -62,21 +62,24 @@ def make_campaign(name=None, opens_on=date(2015, 3, 1), deadline=date(2015, 4, 1
 def valid_values(seed=None, variant=data.VARIANT_GENERAL, **overrides):
     """A complete set of field values that every rule accepts.
 
-    Without a seed every call gets its own ID and certificate numbers (the birth date and the
-    certificate number follow a counter), so tests that make many applications never collide on the
-    first-time rule by chance. The same seed gives the same values.
+    Without a seed every call gets its own ID, card and certificate numbers, so tests that make many
+    applications never collide on the first-time rule by chance. The same seed gives the same values.
     """
     n = seed if seed is not None else 10**6 + next(_seq)
     rng = random.Random(n)
     male = rng.random() < 0.5
-    birth = date(1960, 1, 1) + timedelta(days=n % 12000)
+    if seed is None:
+        person, card = unique_id_number(male), unique_bank_card()
+    else:
+        birth = date(1960, 1, 1) + timedelta(days=n % 12000)
+        person = id_number(birth, male, seq=f"{rng.randrange(500) * 2 + male:03d}")
+        card = bank_card(f"{BANK_PREFIX}{rng.randrange(10**12):012d}")
     values = dict(
         variant=variant, name="张三", gender="男" if male else "女", mobile="13011112222", industry="C",
         education="college", previous_level="3", previous_level_date=date(2010, 5, 1), trade="焊工",
         new_level="2", certificate_no=f"1501{n:08d}", certificate_date=date(2014, 12, 1),
         certificate_issuer=data.CITY_HR_AUTHORITY if variant == data.VARIANT_GENERAL else "交通运输部",
-        id_number=make_id_number(rng, birth, male),
-        union_card_no=None, bank_name="中国工商银行", bank_card_no=make_bank_card(rng),
+        id_number=person, union_card_no=None, bank_name="中国工商银行", bank_card_no=card,
         employer="上海江杨机械有限公司", unit_kind="state", address="上海市宝山区江杨南路1号", postcode="200431",
         is_migrant=False, hukou_province=None, years_in_city=None,
         hr_opinion="情况属实" if variant == data.VARIANT_INDUSTRY else None,

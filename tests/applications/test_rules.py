@@ -4,13 +4,14 @@ import re
 from datetime import date, datetime
 
 import pytest
-from stdnum import luhn
 from stdnum.cn import ric
 
 from app.applications import rules
 from app.applications.rules import RuleContext, RuleResult, clean_id_number, clean_mobile, validate_application
 from app.masking import mask_card, mask_id_number, mask_mobile
 from app.reference import data
+from tests.ids import bank_card as make_card
+from tests.ids import id_number, with_check_digit
 
 TODAY = date(2015, 6, 1)
 WINDOW_FROM = date(2014, 1, 1)
@@ -19,14 +20,8 @@ VALID_ID = "310109198309073016"  # the manual's sample: male (17th digit 1), bor
 
 
 def make_id(region="310109", birth=date(1983, 9, 7), seq="301"):
-    """An ID number with a correct GB 11643 check digit (computed by stdnum)."""
-    body = f"{region}{birth:%Y%m%d}{seq}"
-    return body + ric.calc_check_digit(body + "0")
-
-
-def make_card(prefix="622202123456789012"):
-    """A bank card number with a correct Luhn digit (computed by stdnum)."""
-    return prefix + luhn.calc_check_digit(prefix)
+    """An ID number with a correct GB 11643 check digit."""
+    return id_number(birth, region=region, seq=seq)
 
 
 def bad_luhn(card):
@@ -320,7 +315,7 @@ def test_clean_id_number_errors(raw, fragment):
 
 def test_clean_id_number_invalid_birth_date_is_error_not_checksum():
     body = "31010919830230301"  # 30 February
-    number = body + ric.calc_check_digit(body + "0")
+    number = with_check_digit(body)
     _, error, warning = clean_id_number(number)
     assert error == "身份证号码中的出生日期（19830230）无效"
     assert warning is None

@@ -1,9 +1,7 @@
 """A small review world: two districts, their grassroots units and clerks, the reviewers of every level,
-and a campaign whose batch is still under review today. (A plain module, imported once under one name,
-so its counter is one counter whichever conftest brings the fixture in.)"""
-import itertools
+and a campaign whose batch is still under review today."""
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from app.accounts.roles import DISTRICT_ADMIN, FINANCE, GRASSROOTS, SYSTEM_ADMIN
@@ -11,20 +9,7 @@ from app.clock import today
 from app.orgs.models import OrgKind
 from app.review.states import State
 from tests.factories import district, make_application, make_campaign, make_org, make_user
-
-_serial = itertools.count(1)
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-
-
-def unique_id_number(male=True):
-    """A valid resident ID number never handed out before in this test session (the factories' random
-    ones may collide in a test that makes a hundred applications)."""
-    n = next(_serial)
-    birth = date(1975, 1, 1) + timedelta(days=n // 400)
-    sequence = (n % 400) * 2 + (1 if male else 0)
-    body = f"310109{birth:%Y%m%d}{sequence % 1000:03d}"
-    return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, _WEIGHTS)) % 11]
-
+from tests.ids import unique_id_number  # noqa: F401 - some review tests import it from here
 
 @dataclass
 class World:
@@ -41,9 +26,6 @@ class World:
 
     def app(self, state=State.PENDING, foreign=False, **overrides):
         clerk = self.hongkou_clerk if foreign else self.baoshan_clerk
-        if "id_number" not in overrides:
-            overrides["id_number"] = unique_id_number()
-            overrides.setdefault("gender", "男")
         return make_application(clerk, self.campaign, state, **overrides)
 
 
