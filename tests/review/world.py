@@ -11,6 +11,7 @@ from app.review.states import State
 from tests.factories import district, make_application, make_campaign, make_org, make_user
 from tests.ids import unique_id_number  # noqa: F401 - some review tests import it from here
 
+
 @dataclass
 class World:
     campaign: object
