@@ -96,6 +96,11 @@ class CampaignEvent(Model):
     organisation = relationship("Organisation")
 
 
+class DistrictRequestState(TitledEnum):
+    DRAFT = ("draft", "已填写")
+    SUBMITTED = ("submitted", "已提交")
+
+
 class DistrictRequest(Model):
     """申请单 (附件3/附件4): a district or industry union's matching scheme for one batch."""
 
@@ -105,12 +110,67 @@ class DistrictRequest(Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), nullable=False)
     batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id"), nullable=False)
+    #: draft (saved, editable) or submitted (locked until the city returns it).
+    state: Mapped[str] = mapped_column(String(20), nullable=False, default=DistrictRequestState.DRAFT.value,
+                                       server_default=DistrictRequestState.DRAFT.value)
+    #: Optimistic lock: a save, submit or return applies only to the version its actor saw.
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
     #: 配套奖励 per 新晋升技师 / 高级技师, typed by the district.
     matching_technician = mapped_column(Numeric(10, 2), nullable=True)
     matching_senior_technician = mapped_column(Numeric(10, 2), nullable=True)
+    #: 产业局 only (附件4): its HR department's opinion on the 行业特有工种 applicants.
     hr_opinion: Mapped[str | None] = mapped_column(String(500))
+    #: 分管领导 and 经办人 as typed; they sign the paper form.
+    leader_name: Mapped[str | None] = mapped_column(String(30))
+    handler_name: Mapped[str | None] = mapped_column(String(30))
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"))
     updated_at = mapped_column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"))
+    submitted_at = mapped_column(DateTime, nullable=True)
+    #: The counts as they were on 提交 (总数, 技师, 高级技师, 通用工种, 行业特有工种).
+    submitted_total: Mapped[int | None] = mapped_column(Integer)
+    submitted_technician: Mapped[int | None] = mapped_column(Integer)
+    submitted_senior_technician: Mapped[int | None] = mapped_column(Integer)
+    submitted_general: Mapped[int | None] = mapped_column(Integer)
+    submitted_industry: Mapped[int | None] = mapped_column(Integer)
+    #: The last 退回 by the city: who, when, why (kept until the next one).
+    returned_by_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"))
+    returned_at = mapped_column(DateTime, nullable=True)
+    return_reason: Mapped[str | None] = mapped_column(String(500))
 
     organisation = relationship("Organisation")
     batch = relationship("Batch")
+    updated_by = relationship("AppUser", foreign_keys=[updated_by_id])
+    submitted_by = relationship("AppUser", foreign_keys=[submitted_by_id])
+    returned_by = relationship("AppUser", foreign_keys=[returned_by_id])
+    events = relationship("DistrictRequestEvent", back_populates="request", order_by="DistrictRequestEvent.id")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def is_submitted(self):
+        return self.state == DistrictRequestState.SUBMITTED.value
+
+
+class DistrictRequestEvent(Model):
+    """The audit trail of a 申请单: every save, submit and return (who, role, organisation, when)."""
+
+    __tablename__ = "district_request_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("district_requests.id"), nullable=False, index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("ab_user.id"), nullable=False)
+    #: Role name the actor acted in (text: roles may be renamed later).
+    role: Mapped[str] = mapped_column(String(64), nullable=False)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    #: Stable code: save, submit, return.
+    action: Mapped[str] = mapped_column(String(20), nullable=False)
+    from_state: Mapped[str | None] = mapped_column(String(20))
+    to_state: Mapped[str] = mapped_column(String(20), nullable=False)
+    #: What was saved or submitted, or the reason of a return (no personal data).
+    comment: Mapped[str | None] = mapped_column(String(500))
+    created_at = mapped_column(DateTime, nullable=False, default=utcnow)
+
+    request = relationship("DistrictRequest", back_populates="events")
+    user = relationship("AppUser")
+    organisation = relationship("Organisation")
