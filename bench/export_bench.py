@@ -38,18 +38,18 @@ def prepare(database_url, rows):
     print(f"generated {rows:,} applications in {seconds:.1f} s")
 
 
-def export_once(query_for, user, trace=False):
-    from app.campaigns.services import local_time
+def export_once(user, trace=False):
+    from app.exports import summary
     from app.exports.xlsx import write_xlsx
-    from app.review import exports
+    from app.review.queries import ApplicationFilter
 
     target = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)
     target.close()
     if trace:
         tracemalloc.start()
     began = time.perf_counter()
-    count = write_xlsx(target.name, exports.summary_columns(),
-                       exports.summary_rows(query_for(user), local_time=local_time), sheet_title="汇总表")
+    count = write_xlsx(target.name, summary.summary_columns(), summary.summary_rows(user, ApplicationFilter()),
+                       sheet_title="汇总表")
     seconds = time.perf_counter() - began
     peak = None
     if trace:
@@ -68,26 +68,21 @@ def measure(database_url):
         from sqlalchemy import select
 
         from app.accounts.models import AppUser
-        from app.applications.models import Application
         from app.extensions import db
-        from app.security.scoping import scope_filter
-
-        def query_for(user):
-            return db.session.query(Application).filter(scope_filter(Application.organisation_id, user))
 
         city = db.session.scalar(select(AppUser).where(AppUser.username.like("bench_admin_%")))
         district = db.session.scalar(select(AppUser).where(AppUser.username.like("bench_d0_%")))
         dialect = db.engine.dialect.name
         base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         for label, user, trace in (("city, all rows", city, True), ("one district", district, False)):
-            count, seconds, _peak, size = export_once(query_for, user)
+            count, seconds, _peak, size = export_once(user)
             rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
             print(f"[{dialect}] {label}: {count:,} rows in {seconds:.1f} s ({count / seconds:,.0f} rows/s), "
                   f"file {size / 1e6:.1f} MB; peak RSS of the process {rss / 1024:.0f} MB "
                   f"({base_rss / 1024:.0f} MB before the first export)", flush=True)
             if trace:
                 # tracemalloc traces every allocation: several times slower, same rows.
-                _count, traced_seconds, peak, _size = export_once(query_for, user, trace=True)
+                _count, traced_seconds, peak, _size = export_once(user, trace=True)
                 print(f"[{dialect}] {label}: tracemalloc peak {peak / 1e6:.1f} MB of Python allocations "
                       f"(traced run {traced_seconds:.0f} s)", flush=True)
             db.session.remove()

@@ -17,22 +17,20 @@ from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.urltools import get_filter_args
 from flask_appbuilder.widgets import ListWidget
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import false, func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import select
 
 from app.applications.attachments import KIND_TITLES
 from app.applications.models import Application
 from app.campaigns.models import Batch, Campaign
 from app.clock import local_time
 from app.clock import today as shanghai_today
-from app.exports.services import record_export
-from app.exports.xlsx import XLSX_MIMETYPE, write_xlsx
+from app.exports import summary
+from app.exports.xlsx import XLSX_MIMETYPE
 from app.extensions import db
-from app.orgs.models import Organisation, OrgKind
 from app.payments import services as payments
 from app.reference import data
 from app.review import bulk as bulk_runner
-from app.review import decisions, exports, workflow
+from app.review import decisions, queries, workflow
 from app.review.display import LEVEL_SHORT, application_fields
 from app.review.services import CommentRequired, ConcurrentChange
 from app.review.states import State, title_of
@@ -44,67 +42,24 @@ PREVIEW_ROWS = 100
 
 # -- filters -----------------------------------------------------------------------------------------
 
-class FilterContainsText(BaseFilter):
+class FilterContains(BaseFilter):
+    """A filter FAB reads from the query string (``_flt_0_<column>``); app.review.queries applies it."""
+
     name = _l("包含")
     arg_name = "ct"
 
     def apply(self, query, value):
-        value = (value or "").strip()
-        if not value:
-            return query
-        return query.filter(getattr(self.model, self.column_name).contains(value, autoescape=True))
+        return query
 
 
-class FilterValueIs(BaseFilter):
-    """Equal to the value; an empty value (全部) does not filter."""
-
+class FilterEquals(FilterContains):
     name = _l("等于")
     arg_name = "eq"
 
-    def apply(self, query, value):
-        if not value:
-            return query
-        return query.filter(getattr(self.model, self.column_name) == value)
 
-
-class FilterStateIs(FilterValueIs):
-    """状态: one of the stable codes; 全部 (empty) does not filter; anything else matches nothing."""
-
-    def apply(self, query, value):
-        if value and value not in {s.value for s in State}:
-            return query.filter(false())
-        return super().apply(query, value)
-
-
-class FilterRelatedIs(BaseFilter):
-    """A many-to-one column (报名活动, 批次, 区县局) by the related row's id."""
-
-    name = _l("等于")
-    arg_name = "rel_eq"
-
-    def apply(self, query, value):
-        if not value:
-            return query
-        try:
-            related_id = int(value)
-        except (TypeError, ValueError):
-            return query.filter(false())
-        return query.filter(getattr(self.model, self.column_name + "_id") == related_id)
-
-
-class FilterUnitContains(BaseFilter):
-    """单位: the submitting 基层工会's 单位 (or its name) contains the text."""
-
-    name = _l("包含")
-    arg_name = "ct"
-
-    def apply(self, query, value):
-        value = (value or "").strip()
-        if not value:
-            return query
-        units = select(Organisation.id).where(or_(Organisation.unit_name.contains(value, autoescape=True),
-                                                  Organisation.name.contains(value, autoescape=True)))
-        return query.filter(self.model.organisation_id.in_(units))
+#: FAB's search column → the field of queries.ApplicationFilter it fills.
+FILTER_FIELDS = {"name": "name", "organisation": "unit", "certificate_no": "certificate_no", "state": "state",
+                 "campaign": "campaign", "batch": "batch", "new_level": "new_level", "district": "district"}
 
 
 # -- list ----------------------------------------------------------------------------------------------
@@ -154,14 +109,9 @@ class ReviewModelView(ScopedModelView):
     }
     search_columns = ["name", "organisation", "certificate_no", "state", "campaign", "batch", "new_level"]
     search_filter_overrides = {
-        "name": [FilterContainsText],
-        "organisation": [FilterUnitContains],
-        "certificate_no": [FilterContainsText],
-        "state": [FilterStateIs],
-        "campaign": [FilterRelatedIs],
-        "batch": [FilterRelatedIs],
-        "new_level": [FilterValueIs],
-        "district": [FilterRelatedIs],
+        "name": [FilterContains], "organisation": [FilterContains], "certificate_no": [FilterContains],
+        "state": [FilterEquals], "campaign": [FilterEquals], "batch": [FilterEquals], "new_level": [FilterEquals],
+        "district": [FilterEquals],
     }
     base_permissions = ["can_list", "can_show", "can_decide", "can_bulk", "can_excel"]
     # No adding, editing or deleting here: applications change only through the decisions.
@@ -196,21 +146,26 @@ class ReviewModelView(ScopedModelView):
             value = value[0] if value else ""
         return value or ""
 
+    def filter_values(self):
+        """The list's current filter (read by FAB from the query string) as a queries.ApplicationFilter."""
+        values = {}
+        for flt, value in zip(self._filters.filters, self._filters.values):
+            field = FILTER_FIELDS.get(flt.column_name)
+            if field:
+                values.setdefault(field, []).extend(value if isinstance(value, list) else [value])
+        screen = () if set(self.filter_states) == set(State) else self.filter_states
+        return queries.ApplicationFilter.from_values(values, screen_states=screen)
+
+    def list_rows(self, filters, order_column, order_direction, page, page_size):
+        return queries.page(db.session, g.user, self.filter_values(), order_column=order_column,
+                            direction=order_direction, number=page or 0, size=page_size)
+
     def filter_bar(self):
         """The fields of the filter bar above the list, with their options and current values."""
-        bar = []
-        campaigns = db.session.execute(select(Campaign.id, Campaign.name).order_by(Campaign.start_date.desc())).all()
-        bar.append(("campaign", _l("报名活动"), [(str(i), n) for i, n in campaigns]))
-        batches = db.session.execute(
-            select(Batch.id, Campaign.name, Batch.name).join(Campaign, Campaign.id == Batch.campaign_id)
-            .order_by(Campaign.start_date.desc(), Batch.number)).all()
-        bar.append(("batch", _l("批次"), [(str(i), f"{c} {b}") for i, c, b in batches]))
-        if "district" in self.search_columns:
-            districts = db.session.execute(
-                select(Organisation.id, Organisation.name)
-                .where(Organisation.kind.in_((OrgKind.DISTRICT.value, OrgKind.INDUSTRY.value)))
-                .order_by(Organisation.kind, Organisation.path)).all()
-            bar.append(("district", _l("区县局"), [(str(i), n) for i, n in districts]))
+        choices = queries.filter_choices(db.session, with_districts="district" in self.search_columns)
+        bar = [("campaign", _l("报名活动"), choices["campaign"]), ("batch", _l("批次"), choices["batch"])]
+        if "district" in choices:
+            bar.append(("district", _l("区县局"), choices["district"]))
         bar.append(("state", _l("状态"), [(s.value, s.title) for s in self.filter_states]))
         bar.append(("new_level", _l("晋升等级"), [(code, LEVEL_SHORT[code]) for code in data.NEW_LEVEL_CODES]))
         bar.append(("name", _l("姓名"), None))
@@ -325,16 +280,9 @@ class ReviewModelView(ScopedModelView):
             abort(404)
         return self.render_bulk_confirm(name, "ticked", items=items)
 
-    def _state_counts(self, query):
-        counts = dict(query.with_entities(Application.state, func.count(Application.id))
-                      .group_by(Application.state).all())
-        return [(title_of(code), counts[code]) for code in [s.value for s in State] if code in counts]
-
     def render_bulk_confirm(self, name, mode, *, items=None, errors=None, notice=None):
         decision = decisions.DECISIONS[name]
-        roles = workflow.role_names(g.user)
-        transition_sources = {s.title for t in workflow.TRANSITIONS
-                              if t.name == name and roles & set(t.roles) for s in t.sources}
+        transition_sources = {s.title for s in workflow.source_states(name, g.user)}
         if mode == "ticked":
             count, preview = len(items), items[:PREVIEW_ROWS]
             by_state = {}
@@ -343,11 +291,9 @@ class ReviewModelView(ScopedModelView):
             state_counts = sorted(by_state.items(), key=lambda kv: [s.title for s in State].index(kv[0]))
             rows = [(item.id, item.version) for item in items]
         else:
-            query = self.scoped_query()
-            count = query.count()
-            preview = (query.options(joinedload(Application.organisation))
-                       .order_by(Application.submitted_at.desc(), Application.id.desc()).limit(PREVIEW_ROWS).all())
-            state_counts = self._state_counts(query)
+            count, preview = queries.page(db.session, g.user, self.filter_values(), size=PREVIEW_ROWS,
+                                          eager=("organisation",))
+            state_counts = queries.state_counts(db.session, g.user, self.filter_values())
             rows = []
         eligible = sum(n for title, n in state_counts if title in transition_sources)
         return self.render_template(
@@ -387,8 +333,7 @@ class ReviewModelView(ScopedModelView):
             targets = self._ticked_targets()
             items = [self.get_scoped_or_404(pk) for pk, _v in targets]
         elif mode == "filter":
-            ids = [pk for (pk,) in self.scoped_query().with_entities(Application.id)
-                   .order_by(Application.submitted_at, Application.id).all()]
+            ids = queries.ids(db.session, g.user, self.filter_values())
             targets, items = [(pk, None) for pk in ids], None
             if request.form.get("expected_count", type=int) != len(ids):
                 return self.render_bulk_confirm(
@@ -406,26 +351,26 @@ class ReviewModelView(ScopedModelView):
 
     # -- 下载Excel -----------------------------------------------------------------------------------------
 
+    def _named_row(self, model, column):
+        """The campaign or batch the list is filtered by (for the file name), or None."""
+        value = self.current_filter(column)
+        return db.session.get(model, int(value)) if value.isdigit() and len(value) < 10 else None
+
     @expose("/excel/", methods=["GET"])
     @has_access
     def excel(self):
         """The 汇总表 of the current filtered list."""
         get_filter_args(self._filters)
-        query = self.scoped_query()
-        campaign = db.session.get(Campaign, int(self.current_filter("campaign"))) \
-            if self.current_filter("campaign").isdigit() else None
-        batch = db.session.get(Batch, int(self.current_filter("batch"))) \
-            if self.current_filter("batch").isdigit() else None
+        campaign = self._named_row(Campaign, "campaign")
+        batch = self._named_row(Batch, "batch")
         if batch is not None and campaign is None:
             campaign = batch.campaign
         organisation = g.user.organisation
-        file_name = exports.summary_file_name(organisation.name if organisation else None,
-                                              campaign.name if campaign else None,
-                                              batch.name if batch else None, shanghai_today())
         target = tempfile.TemporaryFile()
-        count = write_xlsx(target, exports.summary_columns(), exports.summary_rows(query, local_time=local_time),
-                           sheet_title="汇总表")
-        record_export(g.user, exports.EXPORT_KIND, self.describe_filter(), count, file_name)
+        _count, file_name = summary.export_summary(
+            target, g.user, self.filter_values(), description=self.describe_filter(),
+            organisation=organisation.name if organisation else None, campaign=campaign.name if campaign else None,
+            batch=batch.name if batch else None)
         db.session.commit()
         target.seek(0)
         response = send_file(target, mimetype=XLSX_MIMETYPE, as_attachment=True, download_name=file_name)

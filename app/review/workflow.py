@@ -110,6 +110,12 @@ def check(name, application, user, today=None):
     raise WorkflowDenied(reasons[0])
 
 
+def source_states(name, user):
+    """The states from which ``user``'s roles may apply transition ``name`` (for counts before a bulk step)."""
+    roles = role_names(user)
+    return {source for t in TRANSITIONS if t.name == name and roles & set(t.roles) for source in t.sources}
+
+
 def available_transitions(application, user, today=None):
     """Every transition this user may apply to this application now (buttons are built from it)."""
     today = today or clock.today()

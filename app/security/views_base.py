@@ -145,11 +145,6 @@ class ScopedModelView(ModelView):
             abort(404)
         return item
 
-    def scoped_query(self, filters=None):
-        """The ORM query of the rows this user may see, narrowed by ``filters`` (the list's filters)."""
-        joined = (filters or self._filters).get_joined_filters(self._base_filters)
-        return self.datamodel.apply_filters(self.datamodel.session.query(self.datamodel.obj), joined)
-
     def list_args(self):
         """Order, page and page size of this view from the query string, the size capped."""
         name = self.__class__.__name__
@@ -177,6 +172,11 @@ class ScopedModelView(ModelView):
         """Extra template arguments of the list widget computed from the page's rows (subclasses)."""
         return {}
 
+    def list_rows(self, filters, order_column, order_direction, page, page_size):
+        """(count, rows) of one list page; FAB's generic query unless a view has its own list query."""
+        joined_filters = filters.get_joined_filters(self._base_filters)
+        return self.datamodel.query(joined_filters, order_column, order_direction, page=page, page_size=page_size)
+
     def _get_list_widget(self, filters, actions=None, order_column="", order_direction="", page=None,
                          page_size=None, widgets=None, **kwargs):
         # FAB's own, with the page size capped and the page's rows offered to list_widget_extra.
@@ -186,9 +186,7 @@ class ScopedModelView(ModelView):
         actions = actions or self.actions
         if not order_column and self.base_order:
             order_column, order_direction = self.base_order
-        joined_filters = filters.get_joined_filters(self._base_filters)
-        count, items = self.datamodel.query(joined_filters, order_column, order_direction, page=page,
-                                            page_size=page_size)
+        count, items = self.list_rows(filters, order_column, order_direction, page, page_size)
         pks = [self._serialize_pk_if_composite(pk) for pk in self.datamodel.get_keys(items)]
         widgets["list"] = self.list_widget(
             label_columns=self.label_columns,

@@ -1,20 +1,24 @@
 """The 汇总表 (the manual's 下载Excel): the reviewer's current filtered, scoped list, one row per
 application, every form field plus where it came from, its state and the last review comment.
 
-A (columns, rows) builder for the generic writer in app.exports.xlsx; rows are streamed from the
-database in chunks, never loaded whole.
+A (columns, rows) builder for the generic writer in app.exports.xlsx, and the export itself (file name,
+writing, the export record); rows are streamed from the database in chunks, never loaded whole.
 """
 import re
 
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
+from app import clock
 from app.accounts.models import AppUser
 from app.applications.models import Application
 from app.applications.rules import DATE_FIELDS, FIELD_LABELS
 from app.campaigns.models import Batch, Campaign
-from app.exports.xlsx import Column
+from app.exports.services import record_export
+from app.exports.xlsx import Column, write_xlsx
+from app.extensions import db
 from app.orgs.models import Organisation
+from app.review import queries
 from app.review.display import field_value, reference_names
 from app.review.models import ReviewRecord
 from app.review.states import title_of
@@ -56,9 +60,9 @@ def summary_columns():
     return columns
 
 
-def summary_rows(query, *, local_time=None):
-    """The rows of the 汇总表 for ``query`` (an ORM query of Application, already filtered and scoped),
-    oldest first, streamed in chunks."""
+def summary_rows(user, flt):
+    """The rows of the 汇总表 of the user's scoped applications matching ``flt`` (a
+    review.queries.ApplicationFilter), oldest first, streamed in chunks."""
     names = reference_names()
     unit, district, submitter = aliased(Organisation), aliased(Organisation), aliased(AppUser)
     # "id + 0": find an application's records through its application_id index and sort those few; never
@@ -67,26 +71,28 @@ def summary_rows(query, *, local_time=None):
     last_comment = (select(ReviewRecord.comment).where(ReviewRecord.application_id == Application.id)
                     .order_by((ReviewRecord.id + 0).desc()).limit(1).correlate(Application).scalar_subquery())
     fields = list(FIELD_LABELS)
-    rows = (query
-            .outerjoin(unit, unit.id == Application.organisation_id)
-            .outerjoin(district, district.id == Application.district_id)
-            .outerjoin(submitter, submitter.id == Application.submitted_by_id)
-            .outerjoin(Campaign, Campaign.id == Application.campaign_id)
-            .outerjoin(Batch, Batch.id == Application.batch_id)
-            .with_entities(district.name, unit.unit_name, unit.name, submitter.real_name, Application.submitted_at,
-                           Application.state, Campaign.name, Batch.name, Application.fill_date,
-                           *(getattr(Application, f) for f in fields),
-                           Application.city_amount, Application.funded_on, Application.district_amount,
-                           Application.paid_on, Application.paid_card_no, last_comment)
-            .order_by(Application.submitted_at, Application.id)
-            .yield_per(CHUNK))
-    to_local = local_time or (lambda value: value)
+    statement = (
+        select(district.name, unit.unit_name, unit.name, submitter.real_name, Application.submitted_at,
+               Application.state, Campaign.name, Batch.name, Application.fill_date,
+               *(getattr(Application, f) for f in fields),
+               Application.city_amount, Application.funded_on, Application.district_amount,
+               Application.paid_on, Application.paid_card_no, last_comment)
+        .select_from(Application)
+        .outerjoin(unit, unit.id == Application.organisation_id)
+        .outerjoin(district, district.id == Application.district_id)
+        .outerjoin(submitter, submitter.id == Application.submitted_by_id)
+        .outerjoin(Campaign, Campaign.id == Application.campaign_id)
+        .outerjoin(Batch, Batch.id == Application.batch_id)
+        .where(*queries.conditions(user, flt))
+        .order_by(Application.submitted_at, Application.id)
+        .execution_options(yield_per=CHUNK))
+    rows = db.session.execute(statement)
     for number, row in enumerate(rows, start=1):
         (district_name, unit_name, org_name, submitter_name, submitted_at, state, campaign, batch,
          fill_date) = row[:9]
         values = row[9:9 + len(fields)]
         tail = row[9 + len(fields):]
-        yield (number, district_name, unit_name or org_name, submitter_name, to_local(submitted_at),
+        yield (number, district_name, unit_name or org_name, submitter_name, clock.local_time(submitted_at),
                title_of(state), campaign, batch, fill_date,
                *(field_value(f, v, names) for f, v in zip(fields, values)), *tail)
 
@@ -98,3 +104,12 @@ def summary_file_name(organisation, campaign, batch, day):
     """汇总表_<organisation>_<campaign>_<batch>_<date>.xlsx, without characters a file name cannot hold."""
     parts = ["汇总表", organisation or "全部组织", campaign or "全部活动", batch or "全部批次", f"{day:%Y%m%d}"]
     return "_".join(_UNSAFE.sub("", part) for part in parts) + ".xlsx"
+
+
+def export_summary(target, user, flt, *, description, organisation=None, campaign=None, batch=None):
+    """Write the 汇总表 of ``flt`` for ``user`` into ``target`` (a binary file) and record the export
+    (the caller commits). ``description`` is the filter in words. Returns (row count, file name)."""
+    file_name = summary_file_name(organisation, campaign, batch, clock.today())
+    count = write_xlsx(target, summary_columns(), summary_rows(user, flt), sheet_title="汇总表")
+    record_export(user, EXPORT_KIND, description, count, file_name)
+    return count, file_name

@@ -1,0 +1,104 @@
+"""The scoped application list (app/review/queries.py): filters, scope, and a page query count that does not
+grow with the page size."""
+import re
+
+import pytest
+from sqlalchemy import event, select
+
+from app.accounts.roles import GRASSROOTS
+from app.applications.models import Application
+from app.orgs.models import OrgKind
+from app.extensions import db as _db
+from app.review import queries
+from app.review.queries import ApplicationFilter
+from app.review.states import State
+from tests.factories import district, make_application, make_org, make_user
+from tests.ids import unique_id_number
+
+
+def ids_of(db, user, flt):
+    return set(db.session.scalars(queries.applications(user, flt).with_only_columns(Application.id)))
+
+
+def test_the_filter_keeps_only_given_values_of_known_fields():
+    flt = ApplicationFilter.from_values({"name": ["", " 张三 "], "state": "pending", "foo": "x", "batch": None},
+                                        screen_states=[State.FUNDED])
+    assert (flt.name, flt.state, flt.batch, flt.screen_states) == (("张三",), ("pending",), (), ("funded",))
+
+
+def test_scope_and_every_filter_match_an_independent_selection(db, world):
+    own = [world.app(name="张三"), world.app(State.DISTRICT_APPROVED, name="李四"),
+           world.app(name="张三丰", certificate_no="1531000000000001")]
+    foreign = world.app(foreign=True, name="张三")
+    admin, city = world.baoshan_admin, world.city_admin
+    assert ids_of(db, admin, ApplicationFilter()) == {a.id for a in own}
+    assert foreign.id in ids_of(db, city, ApplicationFilter())
+    cases = [
+        ({"name": "张三"}, {own[0].id, own[2].id}),
+        ({"name": ["张三", "丰"]}, {own[2].id}),
+        ({"state": "district_approved"}, {own[1].id}),
+        ({"state": "no-such-state"}, set()),
+        ({"certificate_no": "0000001"}, {own[2].id}),
+        ({"unit": "江杨"}, {a.id for a in own}),
+        ({"unit": "虹口"}, set()),
+        ({"campaign": str(world.campaign.id)}, {a.id for a in own}),
+        ({"campaign": "abc"}, set()),
+        ({"batch": "99999999999999999999999"}, set()),
+        ({"name": "%"}, set()),
+    ]
+    for values, expected in cases:
+        assert ids_of(db, admin, ApplicationFilter.from_values(values)) == expected, values
+    screen = ApplicationFilter.from_values({}, screen_states=[State.DISTRICT_APPROVED])
+    assert ids_of(db, admin, screen) == {own[1].id}
+    assert queries.count(db.session, admin, ApplicationFilter()) == 3
+    assert queries.state_counts(db.session, admin, ApplicationFilter()) == [("未审核", 2), ("区县局初审通过", 1)]
+
+
+def test_a_user_without_organisation_sees_nothing(db, world):
+    world.app()
+
+    class Anonymous:
+        is_authenticated = False
+
+    assert ids_of(db, Anonymous(), ApplicationFilter()) == set()
+
+
+def test_pages_do_not_overlap_and_follow_the_order(db, world):
+    made = [world.app(name=f"职工{i:02d}") for i in range(7)]
+    seen = []
+    for number in range(3):
+        _total, rows = queries.page(db.session, world.baoshan_admin, ApplicationFilter(), order_column="name",
+                                    direction="asc", number=number, size=3)
+        seen += [r.name for r in rows]
+    assert seen == sorted(a.name for a in made)
+
+
+@pytest.mark.parametrize("path", ["/review/district/list/", "/review/final/list/"])
+def test_the_list_runs_the_same_number_of_statements_whatever_the_page_size(app, db, world, login_as, path):
+    # Rows of different units and clerks: a lazy load per row would show as more statements.
+    for i in range(30):
+        unit = make_org(OrgKind.GRASSROOTS, district("宝山区总工会"), name=f"宝山单位{i:02d}工会",
+                        unit_name=f"宝山单位{i:02d}")
+        clerk = make_user(GRASSROOTS, org=unit, real_name=f"填报人{i:02d}")
+        make_application(clerk, world.campaign, id_number=unique_id_number(), gender="男", name=f"职工{i:02d}")
+    db.session.commit()
+    user = world.baoshan_admin if "district" in path else world.city_admin
+    client = login_as(user)
+    view = "DistrictReviewModelView" if "district" in path else "FinalReviewModelView"
+    counts = []
+    for size in (5, 30):
+        statements = []
+
+        def count(conn, cursor, statement, parameters, context, executemany):
+            statements.append(statement)
+
+        engine = _db.engine
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            html = client.get(f"{path}?psize_{view}={size}").get_data(as_text=True)
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        assert len(re.findall(r'<tr data-pk="\d+"', html)) == size
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts
+    assert db.session.scalar(select(Application.id).limit(1)) is not None
