@@ -4,14 +4,16 @@ from flask_babel import lazy_gettext as _l
 
 def register_views(appbuilder):
     from app.accounts.password_views import PasswordChangeView
-    from app.campaigns.views import BatchModelView, CampaignListView, CampaignModelView
+    from app.campaigns.views import BatchModelView, CampaignView
+    from app.public.views import PublicView
     from app.orgs.views import OrganisationModelView
     from app.reference.views import ReferenceItemModelView
 
-    appbuilder.add_view(CampaignListView, "报名活动列表", label=_l("报名活动"), icon="fa-list")
-    appbuilder.add_view(CampaignModelView, "报名活动", label=_l("报名活动"), icon="fa-flag",
-                        category="系统管理", category_label=_l("系统管理"))
-    appbuilder.add_view(BatchModelView, "批次", label=_l("批次"), icon="fa-calendar", category="系统管理")
+    # Pages before signing in (front page, 活动主页, blank forms, 进度查询): no menu entry.
+    appbuilder.add_view_no_menu(PublicView)
+    appbuilder.add_view(CampaignView, "报名活动", label=_l("报名活动"), icon="fa-flag")
+    appbuilder.add_view(BatchModelView, "批次", label=_l("批次"), icon="fa-calendar", category="系统管理",
+                        category_label=_l("系统管理"))
     appbuilder.add_view(OrganisationModelView, "组织机构", label=_l("组织机构"), icon="fa-sitemap",
                         category="系统管理")
     appbuilder.add_view(ReferenceItemModelView, "参考数据", label=_l("参考数据"), icon="fa-book",

@@ -1,10 +1,11 @@
 """The home page every signed-in user lands on: what is open, what waits for this user."""
-from flask import g, redirect, url_for
+from flask import g, url_for
 from flask_appbuilder import IndexView, expose
 from sqlalchemy import func, select
 
 from app.applications.models import Application
-from app.campaigns.models import Campaign, CampaignState
+from app.campaigns.services import open_batches
+from app.clock import iso_date, today
 from app.extensions import db
 from app.review.states import State
 from app.security.scoping import scope_filter, user_org
@@ -36,7 +37,10 @@ class HomeView(IndexView):
     def index(self):
         user = g.user
         if user is None or not user.is_authenticated:
-            return redirect(url_for(self.appbuilder.sm.auth_view.__class__.__name__ + ".login"))
+            # A visitor who has not signed in meets the platform's public front page.
+            from app.public.views import render_front_page
+
+            return render_front_page(self)
         counts = dict(db.session.execute(
             select(Application.state, func.count())
             .where(scope_filter(Application.organisation_id, user))
@@ -50,14 +54,10 @@ class HomeView(IndexView):
             return None
 
         states = [(s, counts.get(s.value, 0), link(s)) for s in State]
-        campaigns = db.session.scalars(
-            select(Campaign).where(Campaign.state == CampaignState.PUBLISHED.value)
-            .order_by(Campaign.start_date.desc())
-        ).all()
         organisation = user_org(user)
         return self.render_template(
             self.index_template, appbuilder=self.appbuilder, states=states, total=sum(counts.values()),
-            campaigns=campaigns, organisation=organisation,
+            open_batches=open_batches(today()), iso_date=iso_date, organisation=organisation,
             waiting=(waiting, counts.get(waiting.value, 0), link(waiting)) if waiting else None,
             can_apply=self.appbuilder.sm.has_access("can_apply", "ApplyView"),
             own_unit=organisation is not None and organisation.kind == "grassroots",

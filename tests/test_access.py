@@ -1,4 +1,5 @@
-"""Anonymous users meet the login page; each demo role signs in, must change its password, sees its menus."""
+"""Anonymous users meet the public front page or the login page; each demo role signs in, must change its
+password, sees its menus."""
 import re
 
 import pytest
@@ -26,10 +27,14 @@ def menu_labels(html):
 
 
 def test_anonymous_is_sent_to_login(client):
-    for path in ("/", "/campaignmodelview/list/", "/campaignlistview/list/", "/account/password"):
+    for path in ("/campaigns/", "/campaigns/1", "/batchmodelview/list/", "/account/password"):
         response = client.get(path)
         assert response.status_code == 302
         assert "/login/" in response.headers["Location"]
+    # "/" is the public front page, with the manual's two entries to the login page.
+    front = client.get("/")
+    assert front.status_code == 200
+    assert "管理员登录" in front.get_data(as_text=True) and "我要报名" in front.get_data(as_text=True)
     page = client.get("/login/").get_data(as_text=True)
     assert "用户名" in page and "密码" in page
 
@@ -48,7 +53,7 @@ def test_demo_role_logs_in_changes_password_and_sees_only_its_menus(app, db, mak
     response = login(client, username, DEMO_PASSWORD)
     assert response.status_code == 302
     # Forced to change the password first: every other page redirects there.
-    for path in ("/", "/campaignlistview/list/"):
+    for path in ("/", "/campaigns/"):
         forced = client.get(path)
         assert forced.status_code == 302 and forced.headers["Location"].endswith("/account/password")
     assert "须先修改密码" in client.get("/account/password").get_data(as_text=True)
@@ -62,7 +67,7 @@ def test_demo_role_logs_in_changes_password_and_sees_only_its_menus(app, db, mak
         assert not (DISTRICT_ONLY_MENUS & labels)
     if role != roles.SYSTEM_ADMIN:
         assert not (ADMIN_ONLY_MENUS & labels)
-        assert client.get("/campaignmodelview/list/").status_code in (302, 403)
+        assert client.get("/campaigns/new").status_code in (302, 403)
         assert client.get("/users/list/").status_code in (302, 403)
     else:
         assert client.get("/users/list/").status_code == 200

@@ -82,12 +82,13 @@ def test_catalogue_is_compiled_from_the_po_file():
 
 
 def admin_pages(client, campaign, user):
-    yield "list", client.get("/campaignmodelview/list/")
-    yield "filtered list", client.get("/campaignmodelview/list/?_flt_0_name=测试")
+    yield "list", client.get("/campaigns/")
+    yield "filtered list", client.get("/campaigns/?q=测试&state=published")
     yield "pagination", client.get("/referenceitemmodelview/list/?psize_ReferenceItemModelView=10&page_ReferenceItemModelView=2")
-    yield "show", client.get(f"/campaignmodelview/show/{campaign.id}")
-    yield "add", client.get("/campaignmodelview/add")
-    yield "edit", client.get(f"/campaignmodelview/edit/{campaign.id}")
+    yield "show", client.get(f"/campaigns/{campaign.id}")
+    yield "add", client.get("/campaigns/new")
+    yield "edit", client.get(f"/campaigns/{campaign.id}/edit")
+    yield "batches", client.get("/batchmodelview/list/")
     yield "users", client.get("/users/list/")
     yield "user show", client.get(f"/users/show/{user.id}")
     yield "user add", client.get("/users/add")
@@ -96,7 +97,7 @@ def admin_pages(client, campaign, user):
     yield "organisations", client.get("/organisationmodelview/list/")
     yield "home", client.get("/")
     yield "password", client.get("/account/password")
-    yield "not found", client.get("/campaignmodelview/show/999999")
+    yield "not found", client.get("/campaigns/999999")
 
 
 def test_every_page_is_chinese(app, db, make_client, msgids):
@@ -105,6 +106,9 @@ def test_every_page_is_chinese(app, db, make_client, msgids):
     clerk = make_user("基层工会用户", username="zhclerk")
     anonymous = make_client()
     problems = {"login": untranslated(anonymous.get("/login/").get_data(as_text=True), msgids)}
+    for name, path in (("front page", "/"), ("活动主页", f"/public/campaign/{campaign.id}"),
+                       ("进度查询", "/public/progress")):
+        problems[name] = untranslated(anonymous.get(path).get_data(as_text=True), msgids)
     client = make_client()
     assert login(client, admin.username).status_code == 302
     for name, response in admin_pages(client, campaign, clerk):
@@ -119,6 +123,7 @@ def test_list_shows_delete_confirmation_and_actions_in_chinese(app, db, make_cli
     admin = make_user("系统管理员", username="zhadmin")
     client = make_client()
     login(client, admin.username)
-    html = client.get("/campaignmodelview/list/").get_data(as_text=True)
+    make_user("区县局管理员", username="zhdistrict")
+    html = client.get("/district-admins/list/").get_data(as_text=True)
     assert "确定删除此项吗" in html or "您确定要删除" in html
     assert "Are you sure" not in html

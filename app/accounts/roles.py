@@ -38,24 +38,25 @@ ROLE_VIEWS = {
         "OrganisationModelView": ("can_list", "can_show", "can_add", "can_edit", "deactivate", "activate"),
         "DistrictAdminModelView": CRUD + ("resetpassword",),
         "SecurityEventModelView": READ,
-        "CampaignModelView": CRUD,
-        "BatchModelView": CRUD,
+        # 报名活动 and its batches (changed on the campaign page); 批次一览 lists them all.
+        "CampaignView": CRUD + ("can_publish",),
+        "BatchModelView": ("can_list",),
         "ReferenceItemModelView": CRUD,
         "ApplicationDocumentView": DOCUMENTS,
         "FinalReviewModelView": REVIEW + ("approve_final", "reject_final", "void"),
     },
     FINANCE: {
-        "CampaignListView": READ,
+        "CampaignView": READ,
         "FundingModelView": REVIEW + ("fund",),
     },
     DISTRICT_ADMIN: {
-        "CampaignListView": READ,
+        "CampaignView": READ,
         "GrassrootsUserModelView": CRUD + ("resetpassword",),
         "ApplicationDocumentView": DOCUMENTS,
         "DistrictReviewModelView": REVIEW + ("approve_by_district", "reject_by_district", "record_payment", "void"),
     },
     GRASSROOTS: {
-        "CampaignListView": READ,
+        "CampaignView": READ,
         "ApplyView": ("can_apply",),
         "MyApplicationModelView": READ + ("withdraw",),
         "ApplicationDocumentView": DOCUMENTS,
@@ -65,9 +66,9 @@ ROLE_VIEWS = {
 ROLE_MENUS = {
     SYSTEM_ADMIN: ("系统管理", "组织机构", "报名活动", "批次", "参考数据", "区县局管理员账号", "安全日志",
                    "List Users", "List Roles", "Security", "User's Statistics", "终审"),
-    FINANCE: ("报名活动列表", "配套发放"),
-    DISTRICT_ADMIN: ("报名活动列表", "用户管理", "区县局报名管理"),
-    GRASSROOTS: ("报名活动列表", "我要报名", "本单位报名管理"),
+    FINANCE: ("报名活动", "配套发放"),
+    DISTRICT_ADMIN: ("报名活动", "用户管理", "区县局报名管理"),
+    GRASSROOTS: ("报名活动", "我要报名", "本单位报名管理"),
 }
 
 
