@@ -4,7 +4,6 @@ from datetime import timedelta
 import pytest
 
 from app.accounts.roles import DISTRICT_ADMIN, SYSTEM_ADMIN
-from app.clock import today
 from app.review import services, workflow
 from app.review.models import ReviewRecord
 from app.review.states import State
@@ -86,7 +85,14 @@ def test_a_stale_version_loses_before_the_workflow_is_asked(db, world):
 
 def test_district_review_after_the_paper_deadline_is_refused(db, world):
     app = world.app()
-    late = app.batch.paper_deadline + timedelta(days=1)
+    deadline = app.batch.paper_deadline
     with pytest.raises(workflow.WorkflowDenied, match="截止"):
-        services.approve_by_district(app, world.baoshan_admin, today=late)
-    services.approve_by_district(app, world.baoshan_admin, today=today())
+        services.approve_by_district(app, world.baoshan_admin, today=deadline + timedelta(days=1))
+    db.session.commit()
+    db.session.refresh(app)
+    assert app.state == State.PENDING.value and app.version == 1 and records(db, app) == []
+    # The deadline day itself still belongs to the review.
+    services.approve_by_district(app, world.baoshan_admin, today=deadline)
+    db.session.commit()
+    assert app.state == State.DISTRICT_APPROVED.value
+    assert [r.action for r in records(db, app)] == ["approve_by_district"]
