@@ -59,6 +59,7 @@ class Config:
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
     LANGUAGES = {"zh": {"flag": "cn", "name": "简体中文"}}
     FAB_INDEX_VIEW = "app.views.HomeView"
+    FAB_SECURITY_MANAGER_CLASS = "app.accounts.security.AppSecurityManager"
     FAB_ROLES = {}  # filled from app.accounts.roles in create_app
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = False

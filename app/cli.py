@@ -2,13 +2,15 @@
 import click
 from flask_migrate import upgrade
 
+from app.accounts.services import ensure_initial_admin
+from app.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
+from app.reference.seed import seed_all
+
 
 def register_commands(app):
     @app.cli.command("seed")
     def seed_command():
         """Seed the reference lists, the organisation tree and the roles (idempotent)."""
-        from app.reference.seed import seed_all
-
         items, orgs = seed_all()
         click.echo(f"参考数据新增 {items} 项，组织机构新增 {orgs} 个。")
 
@@ -25,15 +27,11 @@ def register_commands(app):
 
 def prepare_database():
     """Migrate to the newest schema and seed; used by run.py (needs an app context)."""
-    from app.reference.seed import seed_all
-
     upgrade()
     seed_all()
 
 
 def announce_initial_admin():
-    from app.accounts.services import ensure_initial_admin
-
     created = ensure_initial_admin()
     if created:
         username, password = created
@@ -45,8 +43,6 @@ def announce_initial_admin():
 
 
 def announce_demo():
-    from app.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
-
     if load_demo():
         click.echo(f"已载入演示数据。演示账号（首次登录须修改密码）初始密码：{DEMO_PASSWORD}")
         for login, (role, org, _name) in DEMO_ACCOUNTS.items():

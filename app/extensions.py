@@ -6,10 +6,9 @@ from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
 
-from app.accounts.security import AppSecurityManager
-
 db = SQLA()
 migrate = Migrate()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)
-appbuilder = AppBuilder(security_manager_class=AppSecurityManager, update_perms=False)
+# The security manager is named by FAB_SECURITY_MANAGER_CLASS (config.py), so nothing here imports the app.
+appbuilder = AppBuilder(update_perms=False)

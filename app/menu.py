@@ -3,7 +3,7 @@ from flask_babel import lazy_gettext as _l
 
 
 def register_views(appbuilder):
-    from app.accounts.password_views import PasswordChangeView
+    from app.accounts.views.password import PasswordChangeView
     from app.campaigns.views import BatchModelView, CampaignView
     from app.public.views import PublicView
     from app.orgs.views import OrganisationModelView
@@ -19,7 +19,9 @@ def register_views(appbuilder):
     appbuilder.add_view(ReferenceItemModelView, "参考数据", label=_l("参考数据"), icon="fa-book",
                         category="系统管理")
 
-    from app.accounts.views import DistrictAdminModelView, GrassrootsUserModelView, SecurityEventModelView
+    from app.accounts.views.district_admins import DistrictAdminModelView
+    from app.accounts.views.security_log import SecurityEventModelView
+    from app.accounts.views.user_management import GrassrootsUserModelView
 
     appbuilder.add_view(DistrictAdminModelView, "区县局管理员账号", label=_l("区县局管理员账号"), icon="fa-user-secret",
                         category="系统管理")

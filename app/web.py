@@ -1,6 +1,9 @@
 """Request-wide behaviour: error pages and response headers."""
-from flask import redirect, render_template, request, url_for
+from flask import g, redirect, render_template, request, url_for
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from app.extensions import appbuilder
 
 #: Endpoints a user who must first change the password may still reach.
 FORCED_CHANGE_ALLOWED = {"PasswordChangeView.password", "static", "appbuilder.static"}
@@ -27,8 +30,6 @@ def trust_proxies(app):
     """
     hops = int(app.config.get("TRUSTED_PROXIES") or 0)
     if hops:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
@@ -56,13 +57,8 @@ def register_web(app):
         return response
 
     def error_page(code, message):
-        from flask import g
-
-        from app.extensions import appbuilder
-
         # A refusal raised before FAB's own hook (CSRF, rate limit) still renders the navbar.
         g.setdefault("user", current_user)
-
         return render_template("error.html", code=code, message=message, appbuilder=appbuilder,
                                base_template=appbuilder.base_template), code
 

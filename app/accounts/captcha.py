@@ -13,7 +13,10 @@ import hmac
 import secrets
 import time
 
+from captcha.image import ImageCaptcha
 from flask import current_app, session
+
+from app.extensions import limiter
 
 #: No 0/O, 1/I/l: the characters people confuse.
 ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -34,8 +37,6 @@ def _digest(nonce, answer):
 
 def issue():
     """A new challenge for this session; returns the PNG bytes of its image."""
-    from captcha.image import ImageCaptcha
-
     text = current_app.config.get("CAPTCHA_FIXED_ANSWER") or random_text()
     nonce = secrets.token_urlsafe(12)
     session[SESSION_KEY] = {"n": nonce, "t": int(time.time()), "h": _digest(nonce, text)}
@@ -44,8 +45,6 @@ def issue():
 
 def _first_use(nonce):
     """True once per nonce (across processes when the rate-limit storage is Redis)."""
-    from app.extensions import limiter
-
     try:
         return limiter.storage.incr(f"captcha-used/{nonce}", MAX_AGE + 60) == 1
     except Exception:  # storage down: the session pop below still makes the challenge single-use

@@ -1,23 +1,9 @@
 """Writing the security audit log. Never a password, never a full ID or card number."""
 from flask import has_request_context, request
+from sqlalchemy import inspect
 
+from app.accounts.models import SecurityEvent
 from app.extensions import db
-
-EVENT_TITLES = {
-    "login": "登录成功",
-    "login_failed": "登录失败",
-    "locked": "账号锁定",
-    "logout": "退出登录",
-    "password_changed": "修改密码",
-    "password_change_failed": "修改密码失败",
-    "password_reset": "重置密码",
-    "account_created": "创建账号",
-    "account_changed": "修改账号",
-    "account_deactivated": "停用账号",
-    "role_changed": "角色变更",
-    "org_changed": "修改组织机构",
-    "export": "导出数据",
-}
 
 
 def client_address():
@@ -28,8 +14,6 @@ def client_address():
 
 def record_event(event, user=None, username=None, success=True, detail=None, target=None):
     """Add one security event to the session (the caller commits)."""
-    from app.accounts.models import SecurityEvent
-
     db.session.add(SecurityEvent(
         event=event,
         user_id=getattr(user, "id", None),
@@ -40,3 +24,23 @@ def record_event(event, user=None, username=None, success=True, detail=None, tar
         detail=detail,
         target_user_id=getattr(target, "id", None),
     ))
+
+
+def changed_fields(item, names):
+    """Which of ``names`` a form changed on ``item`` since it was loaded; the log names them, never their values.
+
+    Read before anything flushes (a flush clears the history). A name ending in ``_id`` stands for its
+    many-to-one relationship: until the flush, the foreign key keeps the loaded value and the
+    relationship holds the new one.
+    """
+    state = inspect(item)
+    changed = []
+    for name in names:
+        relation = name[:-3] if name.endswith("_id") else None
+        if relation in state.mapper.relationships:
+            related = getattr(item, relation)
+            if getattr(item, name) != (related.id if related is not None else None):
+                changed.append(name)
+        elif state.attrs[name].history.has_changes():
+            changed.append(name)
+    return changed

@@ -3,11 +3,14 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
+from sqlalchemy import func, select
 from wtforms import Field, PasswordField, StringField
 from wtforms.validators import StopValidation, ValidationError
 
+from app.accounts.models import AppUser
 from app.accounts.passwords import password_problems
 from app.applications.rules import clean_id_number, clean_mobile, normalize_text
+from app.extensions import db
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{2,63}$")
 
@@ -36,30 +39,36 @@ class DisplayField(Field):
         return self.value_func(self) if self.value_func else ""
 
 
-class UnboundPasswordField(PasswordField):
-    """A password typed on an account form: the view hashes it, the form never writes it."""
+class TypedPasswordField(PasswordField):
+    """The password typed on an account form, handed on the row to the account service, which hashes it."""
+
+    def populate_obj(self, obj, name):
+        obj.typed_password = self.data or None
+
+
+class ConfirmPasswordField(PasswordField):
+    """确认密码: checked against the password, written nowhere."""
 
     def populate_obj(self, obj, name):
         pass
 
 
-class UnboundStringField(StringField):
+class NewUnitField(StringField):
+    """新单位名称, handed on the row to the account service, which creates the 基层工会."""
+
     def populate_obj(self, obj, name):
-        pass
+        obj.new_unit_name = (self.data or "").strip() or None
 
 
 def username_validator(form, field):
     """登录名: 3–64 letters, digits, ``_ . -``; unique whatever the case."""
-    from app.accounts.models import AppUser
-    from app.extensions import db
-
     value = (field.data or "").strip()
     field.data = value
     if not value:
         raise StopValidation(_l("请填写登录名"))
     if not USERNAME_PATTERN.match(value):
         raise StopValidation(_l("登录名为3–64位字母、数字或 _ . -，以字母或数字开头"))
-    query = db.select(AppUser.id).where(db.func.lower(AppUser.username) == value.lower())
+    query = select(AppUser.id).where(func.lower(AppUser.username) == value.lower())
     own_id = getattr(form, "_id", None)
     if own_id is not None:
         query = query.where(AppUser.id != int(own_id))

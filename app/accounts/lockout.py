@@ -15,8 +15,9 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import and_, case, func, or_, update
 
+from app.accounts.models import AppUser
 from app.clock import utcnow
-from app.extensions import db
+from app.extensions import db, limiter
 
 #: How long failures of an unknown name are remembered (seconds).
 UNKNOWN_NAME_WINDOW = 24 * 3600
@@ -38,16 +39,10 @@ class Attempt:
     locked: bool
 
 
-def _users():
-    from app.accounts.models import AppUser
-
-    return AppUser.__table__
-
-
 def reserve_attempt(user_id, now=None):
     """Count one attempt atomically; tells its number and whether the account is locked now."""
     now = now or utcnow()
-    t = _users()
+    t = AppUser.__table__
     expired = and_(t.c.locked_until.isnot(None), t.c.locked_until <= now)
     row = db.session.execute(
         update(t).where(t.c.id == user_id).values(
@@ -63,7 +58,7 @@ def reserve_attempt(user_id, now=None):
 def lock_account(user_id, now=None):
     """Lock the account for LOGIN_LOCK_MINUTES unless it is locked already; True if this call locked it."""
     now = now or utcnow()
-    t = _users()
+    t = AppUser.__table__
     result = db.session.execute(
         update(t).where(t.c.id == user_id, or_(t.c.locked_until.is_(None), t.c.locked_until <= now))
         .values(locked_until=now + timedelta(minutes=lock_minutes()))
@@ -73,7 +68,7 @@ def lock_account(user_id, now=None):
 
 
 def record_success(user_id, now=None):
-    t = _users()
+    t = AppUser.__table__
     db.session.execute(
         update(t).where(t.c.id == user_id).values(
             fail_login_count=0, login_count=func.coalesce(t.c.login_count, 0) + 1, last_login=now or utcnow())
@@ -89,19 +84,13 @@ def unlock(user):
 
 # Unknown login names: the same rule, counted in the rate-limit storage.
 
-def _storage():
-    from app.extensions import limiter
-
-    return limiter.storage
-
-
 def _name_key(kind, username):
     return f"login-{kind}/{(username or '').strip().lower()[:128]}"
 
 
 def unknown_name_locked(username):
     try:
-        return _storage().get(_name_key("lock", username)) > 0
+        return limiter.storage.get(_name_key("lock", username)) > 0
     except Exception:
         current_app.logger.warning("login lock storage unavailable")
         return False
@@ -110,7 +99,7 @@ def unknown_name_locked(username):
 def unknown_name_failed(username):
     """Count a failure of a name that is no account; True when this failure locks the name."""
     try:
-        storage = _storage()
+        storage = limiter.storage
         count = storage.incr(_name_key("fail", username), UNKNOWN_NAME_WINDOW)
         if count >= max_failures():
             storage.incr(_name_key("lock", username), lock_minutes() * 60)

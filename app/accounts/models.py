@@ -8,6 +8,24 @@ from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from app.clock import utcnow
 from app.models_base import Model
+from app.orgs.services import district_of
+
+#: Titles of the stable event codes of the security log (SecurityEvent.event).
+EVENT_TITLES = {
+    "login": "登录成功",
+    "login_failed": "登录失败",
+    "locked": "账号锁定",
+    "logout": "退出登录",
+    "password_changed": "修改密码",
+    "password_change_failed": "修改密码失败",
+    "password_reset": "重置密码",
+    "account_created": "创建账号",
+    "account_changed": "修改账号",
+    "account_deactivated": "停用账号",
+    "role_changed": "角色变更",
+    "org_changed": "修改组织机构",
+    "export": "导出数据",
+}
 
 with warnings.catch_warnings():
     # Redeclaring FAB's email column (made optional) is intended.
@@ -29,14 +47,18 @@ with warnings.catch_warnings():
         session_epoch: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
 
         organisation = relationship("Organisation", lazy="joined")
-        #: 报名次数: filled only by list queries that ask for it (app.accounts.views.UserListInterface).
+        #: 报名次数: filled only by list queries that ask for it (app.accounts.views.common.UserListInterface).
         application_count = query_expression(cast(null(), Integer))
+
+        # Not columns: what an account form typed, handed on the row to the account service.
+        #: The password typed on 添加用户 / 修改用户, hashed by the service (blank: none).
+        typed_password = None
+        #: 新单位名称: a 基层工会 to create for the account (blank: none).
+        new_unit_name = None
 
         @property
         def district_name(self):
             """区县局: the 区县局（产业）工会 the account's organisation belongs to."""
-            from app.orgs.services import district_of
-
             district = district_of(self.organisation) if self.organisation is not None else None
             return district.name if district is not None else ""
 
@@ -80,7 +102,7 @@ class SecurityEvent(Model):
     username: Mapped[str | None] = mapped_column(String(128))
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     address: Mapped[str | None] = mapped_column(String(64))
-    #: Stable code, e.g. login, login_failed, locked, password_changed (titles in app.accounts.events).
+    #: Stable code, e.g. login, login_failed, locked, password_changed (titles in EVENT_TITLES).
     event: Mapped[str] = mapped_column(String(40), nullable=False, index=True)
     success: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     #: Free text without passwords or full personal numbers.
@@ -94,6 +116,4 @@ class SecurityEvent(Model):
 
     @property
     def event_title(self):
-        from app.accounts.events import EVENT_TITLES
-
         return EVENT_TITLES.get(self.event, self.event)

@@ -17,8 +17,6 @@ CRUD = ("can_list", "can_show", "can_add", "can_edit", "can_delete")
 REVIEW = ("can_list", "can_show", "can_decide", "can_bulk", "can_excel")
 #: 申请表 print view and attachment downloads (scoped to the user's organisation subtree).
 DOCUMENTS = ("can_print", "can_download")
-#: Pages every signed-in user has (the home page needs no permission, only a login).
-COMMON_VIEWS = {}
 
 #: FAB's own user/role screens, kept for the system admin only.
 FAB_SECURITY_VIEWS = {
@@ -74,8 +72,7 @@ ROLE_MENUS = {
 
 def role_permissions(role):
     """(permission, view) pairs of one role, the menus included as FAB's menu_access."""
-    views = {**COMMON_VIEWS, **ROLE_VIEWS[role]}
-    pairs = [(perm, view) for view, perms in views.items() for perm in perms]
+    pairs = [(perm, view) for view, perms in ROLE_VIEWS[role].items() for perm in perms]
     pairs += [("menu_access", menu) for menu in ROLE_MENUS[role]]
     return pairs
 

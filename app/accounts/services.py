@@ -1,15 +1,32 @@
-"""Account operations shared by the console, the demo loader, the admin screens and the tests."""
+"""Account verbs: create, update, reset a password, deactivate, end sessions, log out.
+
+Used by the admin screens, the console, the demo loader and the tests. Each verb writes its
+security-log entries; the caller commits unless the verb says it does.
+"""
 import secrets
 import string
 
 from flask import current_app
-from werkzeug.security import generate_password_hash
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.accounts.events import changed_fields, record_event
+from app.accounts.lockout import unlock
+from app.accounts.models import AppUser, PasswordHistory
+from app.accounts.passwords import HISTORY_SIZE, password_problems
+from app.accounts.roles import SYSTEM_ADMIN
 from app.clock import utcnow
 from app.extensions import appbuilder, db
+from app.orgs.models import Organisation, OrgKind
+from app.orgs.services import create_org
 
 _ALPHABET = string.ascii_letters + string.digits
 _SYMBOLS = "#%+=@"
+
+#: Account fields whose changes the security log names (never their values), with their titles.
+FIELD_TITLES = {"username": "登录名", "real_name": "姓名", "id_number": "身份证", "organisation_id": "所属组织",
+                "mobile": "手机号码"}
+AUDITED_FIELDS = (*FIELD_TITLES, "active", "roles")
 
 
 def one_time_password(length=12):
@@ -30,44 +47,89 @@ def hash_password(password):
     )
 
 
-def create_account(username, password, role_name, organisation, real_name, mobile=None, id_number=None,
-                   must_change_password=True, created_by=None):
-    """Add a user with one role in one organisation; the password is stored hashed."""
-    sm = appbuilder.sm
-    role = sm.find_role(role_name)
-    if role is None:
-        raise LookupError(f"role {role_name!r} is missing; run `flask seed`")
-    user = sm.user_model(
-        username=username,
-        first_name=real_name[:64],
-        last_name="",
-        real_name=real_name,
-        mobile=mobile,
-        id_number=id_number,
-        organisation=organisation,
-        active=True,
-        must_change_password=must_change_password,
-        password=hash_password(password),
-        created_on=utcnow(),
-        changed_on=utcnow(),
-    )
-    if created_by is not None:
-        user.created_by_fk = created_by.id
-    user.roles = [role]
+def end_sessions(user):
+    """End every session of ``user``: each one carries an older epoch from its next request on."""
+    user.session_epoch = (user.session_epoch or 0) + 1
+
+
+def _stamp(user, actor):
+    """Who changed the account and when; FAB's name columns follow the real name."""
+    user.changed_on = utcnow()
+    user.changed_by_fk = getattr(actor, "id", None)
+    user.first_name = (user.real_name or user.username)[:64]
+    user.last_name = user.last_name or ""
+
+
+def add_account(user, password, actor=None, detail=None, must_change_password=True):
+    """Store a new account (roles and organisation set): the password hashed, creator, time, names.
+
+    ``actor``: the admin creating it, named in the security log with ``detail``.
+    """
+    user.password = hash_password(password)
+    user.must_change_password = must_change_password
+    _stamp(user, actor)
+    user.created_on = user.changed_on
+    user.created_by_fk = user.changed_by_fk
     db.session.add(user)
     db.session.flush()
+    if actor is not None:
+        record_event("account_created", user=actor, target=user, detail=detail)
     return user
+
+
+def create_account(username, password, role_name, organisation, real_name, mobile=None, id_number=None,
+                   must_change_password=True, created_by=None, detail=None):
+    """Add an active user with one role in one organisation; the password is stored hashed."""
+    role = appbuilder.sm.find_role(role_name)
+    if role is None:
+        raise LookupError(f"role {role_name!r} is missing; run `flask seed`")
+    user = AppUser(username=username, real_name=real_name, mobile=mobile, id_number=id_number,
+                   organisation=organisation, active=True, roles=[role])
+    return add_account(user, password, created_by, detail, must_change_password)
+
+
+def update_account(user, actor, new_password=None):
+    """Save an account a form has changed (call it before anything flushes): changer, time, names,
+    security-log entries naming the changed fields; deactivation ends its sessions; a typed password
+    replaces the old one and must be changed at the next login."""
+    changed = changed_fields(user, AUDITED_FIELDS)
+    _stamp(user, actor)
+    titles = "、".join(FIELD_TITLES[name] for name in changed if name in FIELD_TITLES)
+    if titles:
+        record_event("account_changed", user=actor, target=user, detail=f"修改账号 {user.username}：{titles}")
+    if "roles" in changed:
+        record_event("role_changed", user=actor, target=user,
+                     detail=f"账号 {user.username} 的角色改为：{'、'.join(r.name for r in user.roles)}")
+    if "active" in changed:
+        if user.active:
+            record_event("account_changed", user=actor, target=user, detail=f"重新启用账号 {user.username}")
+        else:
+            end_sessions(user)
+            record_event("account_deactivated", user=actor, target=user, detail=f"停用账号 {user.username}")
+    if new_password:
+        set_password(user, new_password, must_change=True)
+        record_event("password_reset", user=actor, target=user,
+                     detail=f"为账号 {user.username} 设置新密码（下次登录须修改）")
+
+
+def add_grassroots_unit(unit_name, district, actor):
+    """A new 基层工会 for the employer ``unit_name`` under ``district``, typed on an account form."""
+    org = create_org(f"{unit_name}工会", OrgKind.GRASSROOTS, district, unit_name=unit_name)
+    record_event("account_changed", user=actor, detail=f"新增基层工会 {org.name}")
+    return org
+
+
+def count_active_accounts(organisations):
+    """How many active accounts belong to any of ``organisations``."""
+    return db.session.scalar(select(func.count(AppUser.id)).where(
+        AppUser.organisation_id.in_([o.id for o in organisations]), AppUser.active.is_(True)))
 
 
 def ensure_initial_admin():
     """On an empty database: the first 系统管理员 with a one-time password. Returns (username, password)."""
-    from app.accounts.models import AppUser
-    from app.accounts.roles import SYSTEM_ADMIN
-    from app.orgs.models import Organisation
-
-    if db.session.scalar(db.select(db.func.count()).select_from(AppUser)):
+    if db.session.scalar(select(func.count()).select_from(AppUser)):
         return None
-    root = db.session.scalar(db.select(Organisation).where(Organisation.parent_id.is_(None)))
+    root = db.session.scalar(select(Organisation).where(Organisation.parent_id.is_(None)))
     password = one_time_password()
     create_account("admin", password, SYSTEM_ADMIN, root, "系统管理员", must_change_password=True)
     db.session.commit()
@@ -84,32 +146,22 @@ class PasswordRejected(ValueError):
 
 
 def set_password(user, new_password, must_change=False):
-    """Store a new password hash, remember it in the history and end the user's other sessions."""
-    from app.accounts.models import PasswordHistory
-
+    """Store a new password hash, remember it in the history and end the user's sessions."""
     user.password = hash_password(new_password)
     user.must_change_password = must_change
-    user.session_epoch = (user.session_epoch or 0) + 1
+    end_sessions(user)
     user.changed_on = utcnow()
     db.session.add(PasswordHistory(user_id=user.id, password_hash=user.password))
 
 
 def recent_password_hashes(user):
-    from app.accounts.models import PasswordHistory
-    from app.accounts.passwords import HISTORY_SIZE
-
     return list(db.session.scalars(
-        db.select(PasswordHistory.password_hash).where(PasswordHistory.user_id == user.id)
+        select(PasswordHistory.password_hash).where(PasswordHistory.user_id == user.id)
         .order_by(PasswordHistory.id.desc()).limit(HISTORY_SIZE)))
 
 
 def change_password(user, old_password, new_password):
-    """The user's own change: checks the old password and every password rule."""
-    from werkzeug.security import check_password_hash
-
-    from app.accounts.events import record_event
-    from app.accounts.passwords import password_problems
-
+    """The user's own change: checks the old password and every password rule; commits."""
     if not user.password or not check_password_hash(user.password, old_password):
         record_event("password_change_failed", user=user, success=False)
         db.session.commit()
@@ -123,20 +175,13 @@ def change_password(user, old_password, new_password):
     set_password(user, new_password, must_change=False)
     record_event("password_changed", user=user)
     db.session.commit()
-    from flask import session
-
-    # This session stays valid: it carries the new epoch.
-    session["epoch"] = user.session_epoch
 
 
 def reset_password(user, actor):
     """An admin's reset: a one-time password (returned, to be shown once), changed at the next login.
 
-    It ends the user's sessions (set_password bumps the epoch) and lifts a login lock.
+    It ends the user's sessions and lifts a login lock; commits.
     """
-    from app.accounts.events import record_event
-    from app.accounts.lockout import unlock
-
     password = one_time_password()
     set_password(user, password, must_change=True)
     unlock(user)
@@ -146,40 +191,19 @@ def reset_password(user, actor):
 
 
 def deactivate_account(user, actor):
-    """删除 in the manual: the account can no longer log in; the row and its applications stay."""
-    from app.accounts.events import record_event
-
+    """删除 in the manual: the account can no longer log in; the row and its applications stay; commits."""
     if not user.active:
         return False
     user.active = False
-    user.session_epoch = (user.session_epoch or 0) + 1
-    user.changed_on = utcnow()
-    user.changed_by_fk = getattr(actor, "id", None)
+    end_sessions(user)
+    _stamp(user, actor)
     record_event("account_deactivated", user=actor, target=user, detail=f"停用账号 {user.username}")
     db.session.commit()
     return True
 
 
-
-def field_values(item, names):
-    """The values of ``names`` on ``item`` (relationships by id, roles by name), to compare before/after.
-
-    Taken before a form writes to the row: SQLAlchemy's own history is lost when loading a collection
-    autoflushes the changes made so far.
-    """
-    values = {}
-    for name in names:
-        if name == "roles":
-            values[name] = sorted(r.name for r in item.roles)
-        elif name.endswith("_id") and hasattr(item, name[:-3]):
-            related = getattr(item, name[:-3])
-            values[name] = related.id if related is not None else None
-        else:
-            values[name] = getattr(item, name)
-    return values
-
-
-def changed_fields(before, item):
-    """The names whose value on ``item`` differs from the snapshot ``before`` (see field_values)."""
-    after = field_values(item, list(before))
-    return [name for name in before if before[name] != after[name]]
+def log_out(user):
+    """Logging out ends every session of the account, not only this one; commits."""
+    end_sessions(user)
+    record_event("logout", user=user)
+    db.session.commit()

@@ -30,6 +30,11 @@ def start_session(user):
     session[LAST_SEEN_KEY] = now_ts()
 
 
+def keep_session(user):
+    """After the user's own password change (which moved the epoch), this session stays valid."""
+    session[EPOCH_KEY] = user.session_epoch
+
+
 def end_session(message=None):
     logout_user()
     session.clear()

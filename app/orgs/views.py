@@ -12,10 +12,12 @@ from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.models.sqla.filters import FilterNotEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 from wtforms import SelectField
 from wtforms.validators import DataRequired, Length, StopValidation
 
+from app.accounts.events import changed_fields, record_event
+from app.accounts.services import count_active_accounts
 from app.extensions import db
 from app.orgs.models import Organisation, OrgKind
 from app.orgs.services import OrgError, attach_new_org, check_parent, expected_path, move_org, set_active
@@ -28,7 +30,7 @@ ORG_LABELS = {
 }
 
 #: Changes written to the security log (a move is logged on its own).
-AUDITED_FIELDS = ("name", "code", "unit_name", "successor_id", "active", "parent_id")
+AUDITED_FIELDS = ("name", "code", "unit_name", "successor_id", "active")
 
 #: Kinds the admin may add (the city centre is the one root, made by the seed).
 ADDABLE_KINDS = OrgKind.choices((OrgKind.DISTRICT, OrgKind.INDUSTRY, OrgKind.GRASSROOTS))
@@ -62,8 +64,6 @@ def parent_validator(form, field):
 
 
 def _audit(detail):
-    from app.accounts.events import record_event
-
     record_event("org_changed", user=g.user, detail=detail[:500])
 
 
@@ -116,23 +116,12 @@ class OrganisationModelView(ModelView):
         _audit(f"新建组织 {item.name}（{item.kind_title}，上级：{item.parent.name if item.parent else '—'}）")
         db.session.commit()
 
-    def process_form(self, form, is_created):
-        # Before the form writes to the row: remember what it was, for the log.
-        if not is_created:
-            from app.accounts.services import field_values
-
-            org = _edited_org()
-            if org is not None:
-                g.org_before = field_values(org, AUDITED_FIELDS)
-
     def pre_update(self, item):
-        from app.accounts.services import changed_fields
-
+        # Read before the move: moving flushes, which clears the history of the form's changes.
+        changed = [str(ORG_LABELS[n]) for n in changed_fields(item, AUDITED_FIELDS)]
         if item.path != expected_path(item):
             move_org(item, item.parent)
             _audit(f"移动组织 {item.name} 至 {item.parent.name if item.parent else '—'} 之下")
-        before = g.pop("org_before", None)
-        changed = [str(ORG_LABELS[n]) for n in changed_fields(before, item) if n != "parent_id"] if before else []
         if changed:
             _audit(f"修改组织 {item.name}：{'、'.join(changed)}")
 
@@ -145,10 +134,7 @@ class OrganisationModelView(ModelView):
         db.session.commit()
         message = f"已{verb} {len(changed)} 个组织"
         if not active and changed:
-            from app.accounts.models import AppUser
-
-            users = db.session.scalar(select(func.count(AppUser.id)).where(
-                AppUser.organisation_id.in_([o.id for o in changed]), AppUser.active.is_(True)))
+            users = count_active_accounts(changed)
             if users:
                 message += f"；其下仍有 {users} 个启用的账号，如需停用请在账号管理中操作"
         flash(message, "success")

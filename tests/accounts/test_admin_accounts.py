@@ -6,8 +6,7 @@ import re
 import pytest
 
 from app.accounts import roles
-from app.accounts.events import EVENT_TITLES
-from app.accounts.models import AppUser, SecurityEvent
+from app.accounts.models import EVENT_TITLES, AppUser, SecurityEvent
 from app.extensions import appbuilder
 from tests.conftest import csrf_token, login
 from tests.factories import PASSWORD, district, make_org, make_user

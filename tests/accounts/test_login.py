@@ -146,7 +146,7 @@ def test_unknown_names_lock_exactly_like_existing_ones(app, db, make_client):
 
 
 def test_ten_parallel_wrong_attempts_lock_the_account_and_check_at_most_five_passwords(app, db, monkeypatch):
-    import app.accounts.security as security
+    import app.accounts.login as security
 
     user = make_user()
     checks = []

@@ -10,7 +10,8 @@ from tests.factories import PASSWORD, make_org, make_user
 
 
 def signed_in(client):
-    return client.get("/").status_code == 200
+    # A page only a signed-in user reaches (the home page greets visitors too).
+    return client.get("/account/password").status_code == 200
 
 
 def sent_to_login(response):

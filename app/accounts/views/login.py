@@ -11,8 +11,10 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from app.accounts import captcha
+from app.accounts.login import authenticate
+from app.accounts.services import log_out
 from app.accounts.sessions import end_session, start_session
-from app.extensions import db, limiter
+from app.extensions import limiter
 
 #: The one answer to every failed login: it never tells which of the three was wrong.
 INVALID_LOGIN = _l("用户名、密码或验证码不正确")
@@ -52,7 +54,7 @@ class AppAuthDBView(AuthDBView):
             # Every POST uses up the challenge, whatever else is wrong with it.
             captcha_ok = captcha.check(form.captcha.data)
             if form.validate():
-                outcome = self.appbuilder.sm.authenticate(form.username.data, form.password.data, captcha_ok)
+                outcome = authenticate(form.username.data, form.password.data, captcha_ok)
                 if outcome.user is not None:
                     next_url = request.args.get("next")
                     next_url = get_safe_redirect(next_url) if next_url else self.appbuilder.get_url_for_index
@@ -80,12 +82,7 @@ class AppAuthDBView(AuthDBView):
                 return redirect(self.appbuilder.get_url_for_login)
             return self.render_template(self.logout_template, appbuilder=self.appbuilder)
         if user is not None:
-            from app.accounts.events import record_event
-
-            # Ends every session of this account, not only this one.
-            user.session_epoch = (user.session_epoch or 0) + 1
-            record_event("logout", user=user)
-            db.session.commit()
+            log_out(user)
         end_session()
         flash(str(_l("您已安全退出系统")), "info")
         session.modified = True

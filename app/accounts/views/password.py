@@ -7,6 +7,7 @@ from wtforms import PasswordField
 from wtforms.validators import DataRequired, EqualTo
 
 from app.accounts.services import PasswordRejected, change_password
+from app.accounts.sessions import keep_session
 
 
 class PasswordChangeForm(FlaskForm):
@@ -32,6 +33,7 @@ class PasswordChangeView(BaseView):
             except PasswordRejected as exc:
                 getattr(form, exc.field).errors = list(form[exc.field].errors) + exc.messages
             else:
+                keep_session(user)
                 flash(str(_l("密码修改成功")), "success")
                 return redirect(url_for("HomeView.index"))
         return self.render_template("account/password.html", form=form, forced=user.must_change_password)
