@@ -46,7 +46,7 @@ def test_campaign_form_refuses_next_to_each_field_and_keeps_what_was_typed(app, 
     assert "有 4 处需要修改" in html
     for value in ("-5", "12.345", "2015-01-31", CAMPAIGN_FORM["name"]):
         assert f'value="{value}"' in html
-    assert ">活动说明全文</textarea>" in html
+    assert "活动说明全文</textarea>" in html
     assert db.session.scalar(select(Campaign)) is None
 
 
