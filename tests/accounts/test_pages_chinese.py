@@ -6,7 +6,7 @@ import pytest
 from app.accounts import roles
 from tests.conftest import csrf_token, login
 from tests.factories import district, make_org, make_user
-from tests.test_i18n import fab_msgids, untranslated
+from tests.test_i18n import NOT_FOUND, assert_page_exists, fab_msgids, untranslated
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +24,7 @@ def without_one_time_password(response):
 def problems_of(pages, msgids):
     found = {}
     for name, response in pages:
-        assert response.status_code in (200, 404), (name, response.status_code)
+        assert_page_exists(name, response)
         words = untranslated(response.get_data(as_text=True), msgids)
         if words:
             found[name] = sorted(set(words))
@@ -54,7 +54,7 @@ def test_login_logout_and_account_pages_are_chinese(app, db, make_client, msgids
         ("user edit", client.get(f"/user-management/edit/{clerk.id}")),
         ("reset", without_one_time_password(
             client.post(f"/user-management/action/resetpassword/{clerk.id}", data={"csrf_token": token}))),
-        ("not found", client.get("/user-management/show/999999")),
+        (NOT_FOUND, client.get("/user-management/show/999999")),
         ("logout", client.get("/logout/")),
     ]
     found = problems_of(pages, msgids)
