@@ -42,4 +42,9 @@ def register_views(appbuilder):
     appbuilder.add_view(FinalReviewModelView, "终审", label=_l("终审"), icon="fa-gavel")
     appbuilder.add_view(FundingModelView, "配套发放", label=_l("配套发放"), icon="fa-jpy")
 
+    from app.campaigns.request_views import DistrictRequestAdminView, DistrictRequestView
+
+    appbuilder.add_view(DistrictRequestView, "申请单", label=_l("申请单"), icon="fa-file-text-o")
+    appbuilder.add_view(DistrictRequestAdminView, "申请单汇总", label=_l("申请单汇总"), icon="fa-files-o")
+
     appbuilder.add_view_no_menu(PasswordChangeView)

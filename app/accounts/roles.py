@@ -42,6 +42,7 @@ ROLE_VIEWS = {
         "ReferenceItemModelView": CRUD,
         "ApplicationDocumentView": DOCUMENTS,
         "FinalReviewModelView": REVIEW + ("approve_final", "reject_final", "void"),
+        "DistrictRequestAdminView": ("can_list", "can_show", "can_return", "can_excel", "can_print"),
     },
     FINANCE: {
         "CampaignView": READ,
@@ -52,6 +53,7 @@ ROLE_VIEWS = {
         "GrassrootsUserModelView": CRUD + ("resetpassword",),
         "ApplicationDocumentView": DOCUMENTS,
         "DistrictReviewModelView": REVIEW + ("approve_by_district", "reject_by_district", "record_payment", "void"),
+        "DistrictRequestView": ("can_list", "can_edit", "can_print"),
     },
     GRASSROOTS: {
         "CampaignView": READ,
@@ -63,9 +65,9 @@ ROLE_VIEWS = {
 
 ROLE_MENUS = {
     SYSTEM_ADMIN: ("系统管理", "组织机构", "报名活动", "批次", "参考数据", "区县局管理员账号", "安全日志",
-                   "List Users", "List Roles", "Security", "User's Statistics", "终审"),
+                   "List Users", "List Roles", "Security", "User's Statistics", "终审", "申请单汇总"),
     FINANCE: ("报名活动", "配套发放"),
-    DISTRICT_ADMIN: ("报名活动", "用户管理", "区县局报名管理"),
+    DISTRICT_ADMIN: ("报名活动", "用户管理", "区县局报名管理", "申请单"),
     GRASSROOTS: ("报名活动", "我要报名", "本单位报名管理"),
 }
 
