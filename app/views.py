@@ -4,6 +4,7 @@ from flask_appbuilder import IndexView, expose
 from sqlalchemy import func, select
 
 from app.applications.models import Application
+from app.campaigns.requests import pending_on_home
 from app.campaigns.services import open_batches
 from app.clock import iso_date, today
 from app.extensions import db
@@ -61,4 +62,7 @@ class HomeView(IndexView):
             waiting=(waiting, counts.get(waiting.value, 0), link(waiting)) if waiting else None,
             can_apply=self.appbuilder.sm.has_access("can_apply", "ApplyView"),
             own_unit=organisation is not None and organisation.kind == "grassroots",
+            # The 申请单 of batches whose paper deadline has not passed (区县局（产业）工会 admins).
+            district_requests=pending_on_home(user) if self.appbuilder.sm.has_access("can_edit", "DistrictRequestView")
+            else [],
         )

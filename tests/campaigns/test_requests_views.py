@@ -261,3 +261,19 @@ def test_the_print_views_follow_附件3_and_附件4(db, rw, login_as):
         assert words in industry, words
     assert 'id="draft-mark"' in industry and "敲章" not in industry
     assert login_as(rw.city_admin).get(admin_url(rw, org=rw.industry, suffix="print")).status_code == 200
+
+
+# -- where the district finds it -------------------------------------------------------------------------
+
+def test_home_page_and_报名管理_lead_to_the_request_until_the_paper_deadline(db, rw, login_as, clock):
+    populate(rw)
+    client = login_as(rw.baoshan_admin)
+    home = text(client.get("/"))
+    assert 'id="home-requests"' in home and f'href="{own_url(rw)}"' in home and "填写申请单" in home
+    review = text(client.get("/review/district/list/"))
+    assert 'id="request-button"' in review and 'href="/district-request/list/"' in review
+    for user in (rw.baoshan_clerk, rw.city_admin, rw.finance):
+        assert 'id="home-requests"' not in text(login_as(user).get("/"))
+    assert 'id="request-button"' not in text(login_as(rw.city_admin).get("/review/final/list/"))
+    clock.set(rw.batch.paper_deadline + timedelta(days=1))
+    assert 'id="home-requests"' not in text(client.get("/"))
