@@ -12,6 +12,7 @@ from app.accounts.models import AppUser
 from app.accounts.roles import DISTRICT_ADMIN, FINANCE, GRASSROOTS, SYSTEM_ADMIN
 from app.accounts.services import create_account
 from app.applications.models import Application
+from app.campaigns import requests
 from app.campaigns.models import Batch, Campaign, CampaignState
 from app.extensions import db
 from app.orgs.models import Organisation, OrgKind
@@ -66,7 +67,7 @@ LIVE_COUNTS = {
 }
 COMMENTS = {"reject_by_district": "证书复印件不清晰，请重新上传", "reject_final": "与鉴定中心证书信息不符",
             "void": "重复录入，作废"}
-#: The matching amount (配套) the demo districts pay per person, by level.
+#: The matching amount (配套) the demo districts pay per person, by level (their 申请单).
 DEMO_MATCHING = {data.TECHNICIAN: Decimal("500"), data.SENIOR_TECHNICIAN: Decimal("1000")}
 
 
@@ -102,8 +103,17 @@ def load_demo(today=None):
                       (day + timedelta(days=90), day + timedelta(days=120), day + timedelta(days=135))],
                      description=f"{day.year}年度上海职工晋升技师、高级技师奖励计划：本市工会会员首次获得技师、"
                                  "高级技师证书的，由所在基层工会网上申报，区县局（产业）工会初审，市职工技协服务中心终审。")
-    serial = _applications(rng, users, history, history.batches, HISTORY_COUNTS, day, first=1)
-    _applications(rng, users, live, live.batches[:1], LIVE_COUNTS, day, first=serial)
+    # History: every district submitted its 申请单 on the paper deadline, then paid.
+    serial, payments = _applications(rng, users, history, HISTORY_COUNTS, day, first=1)
+    _requests(users, history, _paper_day, submitting=tuple(DEMO_UNITS))
+    _pay(payments, _paper_day(history.batches[-1]) + timedelta(days=20))
+    # This year: 宝山 and 虹口 have submitted their 申请单 and paid a few workers, 浦东 has only saved its
+    # own, 闵行 has not started; the pending rows wait for their districts.
+    _serial, payments = _applications(rng, users, live, LIVE_COUNTS, day, first=serial,
+                                      paying_districts=("宝山区总工会", "虹口区总工会"))
+    _requests(users, live, lambda _batch: _latest(day) + timedelta(minutes=10),
+              submitting=("宝山区总工会", "虹口区总工会"), drafting=("浦东新区总工会",))
+    _pay(payments, _latest(day) + timedelta(minutes=20))
     db.session.commit()
     return True
 
@@ -138,42 +148,85 @@ def _campaign(name, creator, state, start, end, cert_from, batch_dates, descript
     return campaign
 
 
-def _applications(rng, users, campaign, batches, counts, today, first):
-    """Applications of ``campaign`` spread over ``batches``, ``counts[state]`` ending in each state."""
+def _applications(rng, users, campaign, counts, today, first, paying_districts=None):
+    """Applications of ``campaign`` over its open or past batches, ``counts[state]`` ending in each state,
+    moved along their paths up to 已发放至职工; returns (next serial, the payments still to record)."""
     clerks = [u for u in users.values() if u.roles[0].name == GRASSROOTS]
     admins = {u.organisation_id: u for u in users.values() if u.roles[0].name == DISTRICT_ADMIN}
-    n = first
+    batches = [b for b in campaign.batches if b.opens_on <= today]
+    n, payments = first, []
     for state, count in counts.items():
+        paying = [c for c in clerks if paying_districts is None or c.organisation.parent.name in paying_districts]
         for _ in range(count):
-            clerk = clerks[n % len(clerks)]
-            batch = batches[n % len(batches)]
+            pool = paying if state == State.PAID else clerks
+            clerk = pool[n % len(pool)]
+            batch = batches[(n // len(clerks)) % len(batches)]
             application = _demo_application(rng, n, clerk, clerk.organisation.parent, campaign, batch)
-            actors = {GRASSROOTS: clerk, DISTRICT_ADMIN: admins[clerk.organisation.parent_id], SYSTEM_ADMIN: users["admin"],
-                      FINANCE: users["caiwu"]}
-            _replay(application, state, actors, today)
+            actors = {GRASSROOTS: clerk, DISTRICT_ADMIN: admins[clerk.organisation.parent_id],
+                      SYSTEM_ADMIN: users["admin"], FINANCE: users["caiwu"]}
+            payments += _replay(application, state, actors, today)
             n += 1
-    return n
+    return n, payments
+
+
+def _paper_day(batch):
+    return datetime.combine(batch.paper_deadline, time(10, 0), clock.SHANGHAI)
+
+
+def _latest(today):
+    """The last moment demo history may have: this morning, and never later than an hour ago."""
+    morning = datetime.combine(today, time(8, 0), clock.SHANGHAI)
+    return min(morning, clock.now() - timedelta(hours=1)) if today == clock.today() else morning
 
 
 def _replay(application, state, actors, today):
-    """Submit ``application`` and move it to ``state`` through the real transitions, a few days apart
-    (never later than ``today``)."""
+    """Submit ``application`` and move it towards ``state`` through the real transitions, a few days apart
+    and never later than ``_latest(today)``. 已发放至职工 needs the district's submitted 申请单: it is
+    returned as (application, actor) for after the 申请单 are in."""
     moment = application.submitted_at.replace(tzinfo=timezone.utc).astimezone(clock.SHANGHAI)
     with clock.at(moment):
         db.session.add(application)
         db.session.flush()
         services.record_creation(application, actors[GRASSROOTS])
     path = workflow.path_to(state)
-    latest = datetime.combine(today, time(9, 0), clock.SHANGHAI) - timedelta(hours=1)
-    step = min(timedelta(days=3), (latest - moment) / (len(path) + 1)) if path else timedelta(0)
+    step = min(timedelta(days=3), (_latest(today) - moment) / (len(path) + 1)) if path else timedelta(0)
     for transition in path:
-        moment += step
-        params = {}
+        actor = actors[transition.roles[0]]
         if transition.name == "record_payment":
-            params["district_amount"] = DEMO_MATCHING[application.new_level]
+            return [(application, actor)]
+        moment += step
         with clock.at(moment):
-            services.apply_transition(application, actors[transition.roles[0]], transition.name,
-                                      comment=COMMENTS.get(transition.name), params=params)
+            services.apply_transition(application, actor, transition.name, comment=COMMENTS.get(transition.name))
+    return []
+
+
+def _requests(users, campaign, moment_for, submitting, drafting=()):
+    """The 申请单 of the demo districts for each batch of ``campaign`` that has opened: submitted by the
+    districts named in ``submitting`` (where there is something to count), saved only by ``drafting``."""
+    for user in users.values():
+        if user.roles[0].name != DISTRICT_ADMIN:
+            continue
+        org = user.organisation
+        for batch in campaign.batches:
+            if org.name not in (*submitting, *drafting) or batch.opens_on > clock.today():
+                continue
+            form = {"matching_technician": DEMO_MATCHING[data.TECHNICIAN],
+                    "matching_senior_technician": DEMO_MATCHING[data.SENIOR_TECHNICIAN],
+                    "leader_name": "张建华", "handler_name": user.real_name[:2] + "经办"}
+            with clock.at(moment_for(batch)):
+                try:
+                    if org.name in submitting:
+                        requests.submit_request(user, org, batch, form)
+                    else:
+                        requests.save_request(user, org, batch, form)
+                except requests.RequestDenied:
+                    pass  # nothing of this district was approved in this batch: no 申请单 to submit
+
+
+def _pay(payments, moment):
+    with clock.at(moment):
+        for application, actor in payments:
+            services.apply_transition(application, actor, "record_payment")
 
 
 def _demo_application(rng, n, clerk, district, campaign, batch):

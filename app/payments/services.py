@@ -9,12 +9,9 @@ import re
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
-
 from app.applications.rules import clean_card_number
-from app.campaigns.models import DistrictRequest
-from app.extensions import db
-from app.payments.rules import MAX_AMOUNT, AmountInvalid, amount_for_level, parse_amount
+from app.campaigns.requests import submitted_request
+from app.payments.rules import amount_for_level
 from app.reference import data
 from app.review import workflow
 from app.review.services import apply_transition
@@ -42,29 +39,21 @@ def city_amount_for(application):
 
 
 def matching_amount_for(application):
-    """The district's matching amount per person of that level, as typed in its 申请单, or None."""
-    request = db.session.scalar(select(DistrictRequest).where(
-        DistrictRequest.organisation_id == application.district_id,
-        DistrictRequest.batch_id == application.batch_id))
+    """The district's matching amount per person of that level, from its submitted 申请单 of the batch."""
+    request = submitted_request(application.district_id, application.batch_id)
     if request is None:
-        return None
-    return amount_for_level(application.new_level, request.matching_technician, request.matching_senior_technician)
+        raise PaymentInvalid({"matching": f"{application.district.name}尚未提交{application.batch.name}的申请单，"
+                                          "请先在申请单中填写配套奖励方案并提交"})
+    amount = amount_for_level(application.new_level, request.matching_technician,
+                              request.matching_senior_technician)
+    if amount is None:
+        raise PaymentInvalid({"matching": "申请单中没有该技能等级的配套奖励金额"})
+    return Decimal(amount)
 
 
 def default_card(application):
     """The card the reward goes to unless the district says otherwise: the union card, else the bank card."""
     return application.union_card_no or application.bank_card_no or ""
-
-
-def _amount(value, field, label="配套金额"):
-    if isinstance(value, Decimal):
-        if value < 0 or value > MAX_AMOUNT:
-            raise PaymentInvalid({field: f"{label}应为 0 至 99999999.99 之间的金额"})
-        return value
-    try:
-        return parse_amount(value, field, label)
-    except AmountInvalid as exc:
-        raise PaymentInvalid({exc.field: str(exc)}) from None
 
 
 def _check_day(day, today, field, label, not_before=None, not_before_label=None):
@@ -85,22 +74,11 @@ def _fund_effect(application, user, params, today):
     return workflow.Effect(values={"city_amount": amount, "funded_on": funded_on}, amount=amount)
 
 
-def _district_amount(application, params):
-    """The matching amount of this application: typed for it, else the per-level amounts given."""
-    if params.get("district_amount") is not None:
-        return _amount(params["district_amount"], "district_amount")
-    per_level = amount_for_level(application.new_level, params.get("amount_technician"),
-                                 params.get("amount_senior"))
-    field = "amount_senior" if application.new_level == data.SENIOR_TECHNICIAN else "amount_technician"
-    if per_level is None:
-        raise PaymentInvalid({field: "请填写配套金额"})
-    return _amount(per_level, field)
-
-
 @workflow.register_effect("record_payment")
 def _payment_effect(application, user, params, today):
-    """The district's matching amount, the day, and the card paid to (default: the application's card)."""
-    district_amount = _district_amount(application, params)
+    """The district's matching amount (from its submitted 申请单), the day, and the card paid to (default:
+    the application's card)."""
+    district_amount = matching_amount_for(application)
     paid_on = params.get("paid_on") or today
     _check_day(paid_on, today, "paid_on", "发放至职工日期", application.funded_on, "市总配套发放日期")
     card_no = params.get("card_no")
@@ -119,10 +97,9 @@ def fund(application, user, *, funded_on=None, expected_version=None, today=None
                             comment=comment, params={"funded_on": funded_on})
 
 
-def record_payment(application, user, *, district_amount, paid_on=None, card_no=None, expected_version=None,
-                   today=None, comment=None):
-    """已发放至职工: the district's matching amount, the day, and the card paid to (default: the
-    application's union or bank card)."""
+def record_payment(application, user, *, paid_on=None, card_no=None, expected_version=None, today=None,
+                   comment=None):
+    """已发放至职工: the city amount plus the matching amount of the district's submitted 申请单, the day, and
+    the card paid to (default: the application's union or bank card)."""
     return apply_transition(application, user, "record_payment", expected_version=expected_version,
-                            today=today, comment=comment,
-                            params={"district_amount": district_amount, "paid_on": paid_on, "card_no": card_no})
+                            today=today, comment=comment, params={"paid_on": paid_on, "card_no": card_no})

@@ -6,7 +6,6 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
-from app.payments.rules import AmountInvalid, parse_amount
 from app.review import services
 from app.review.workflow import ACTION_TITLES
 
@@ -15,7 +14,7 @@ from app.review.workflow import ACTION_TITLES
 class Field:
     name: str
     label: str
-    #: comment | date | amount | card
+    #: comment | date | card
     kind: str
     required: bool = False
     help: str = ""
@@ -24,9 +23,6 @@ class Field:
 COMMENT = Field("comment", _l("审核意见（选填）"), "comment")
 REASON = Field("comment", _l("原因"), "comment", required=True, help=_l("将显示给填报单位"))
 FUNDED_ON = Field("funded_on", _l("配套发放日期"), "date", required=True)
-DISTRICT_AMOUNT = Field("district_amount", _l("区县局（产业）配套金额（元）"), "amount", required=True)
-AMOUNT_TECHNICIAN = Field("amount_technician", _l("新晋升技师每人配套金额（元）"), "amount", required=True)
-AMOUNT_SENIOR = Field("amount_senior", _l("新晋升高级技师每人配套金额（元）"), "amount", required=True)
 PAID_ON = Field("paid_on", _l("发放至职工日期"), "date", required=True)
 CARD_NO = Field("card_no", _l("发放卡号"), "card", required=True, help=_l("默认为申请表中的工会会员服务卡或银行卡"))
 
@@ -52,8 +48,7 @@ DECISIONS = {d.name: d for d in (
     Decision("approve_final", "已终审通过", (COMMENT,), (COMMENT,), "success"),
     Decision("reject_final", "已终审不通过", (REASON,), (REASON,), "warning"),
     Decision("fund", "已记录配套发放", (FUNDED_ON,), (FUNDED_ON,), "success"),
-    Decision("record_payment", "已记录发放至职工", (DISTRICT_AMOUNT, PAID_ON, CARD_NO),
-             (AMOUNT_TECHNICIAN, AMOUNT_SENIOR, PAID_ON), "success"),
+    Decision("record_payment", "已记录发放至职工", (PAID_ON, CARD_NO), (PAID_ON,), "success"),
     Decision("void", "已作废", (REASON,), (REASON,), "danger"),
 )}
 
@@ -88,12 +83,6 @@ def parse(name, form, *, bulk=False, today):
             params[field.name] = text or None
         elif field.kind == "date":
             params[field.name] = _date(form, field, errors, today)
-        elif field.kind == "amount":
-            try:
-                params[field.name] = parse_amount(form.get(field.name), field.name,
-                                                  str(field.label).split("（元）")[0])
-            except AmountInvalid as exc:
-                errors[exc.field] = str(exc)
         elif field.kind == "card":
             params[field.name] = (form.get(field.name) or "").strip()
             if not params[field.name]:

@@ -17,7 +17,6 @@ from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.urltools import get_filter_args
 from flask_appbuilder.widgets import ListWidget
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from app.applications.attachments import KIND_TITLES
 from app.applications.models import Application
@@ -206,21 +205,16 @@ class ReviewModelView(ScopedModelView):
                 if t.name in self.decisions]
 
     def decision_defaults(self, item, today):
-        defaults = {"funded_on": today.isoformat(), "paid_on": today.isoformat(),
-                    "card_no": payments.default_card(item)}
-        matching = payments.matching_amount_for(item) if item.state == State.FUNDED.value else None
-        defaults["district_amount"] = "" if matching is None else f"{matching:.2f}"
-        return defaults
+        return {"funded_on": today.isoformat(), "paid_on": today.isoformat(),
+                "card_no": payments.default_card(item)}
 
     def render_show(self, item, errors=None, form=None, open_decision=None):
         today = shanghai_today()
         allowed = self.allowed_decisions(item, today)
-        city_amount, city_amount_problem = None, None
-        if any(d.name == "fund" for d in allowed):
-            try:
-                city_amount = payments.city_amount_for(item)
-            except payments.PaymentInvalid as exc:
-                city_amount_problem = str(exc)
+        names = {d.name for d in allowed}
+        city_amount, city_amount_problem = _amount_or_problem(payments.city_amount_for, item, "fund" in names)
+        matching, matching_problem = _amount_or_problem(payments.matching_amount_for, item,
+                                                        "record_payment" in names)
         return self.render_template(
             "review/show.html", title=self.show_title, item=item, fields=application_fields(item),
             trail=item.reviews, action_titles=workflow.ACTION_TITLES, title_of=title_of, local_time=local_time,
@@ -228,7 +222,7 @@ class ReviewModelView(ScopedModelView):
             attachment_kinds=KIND_TITLES, decisions=allowed,
             defaults=self.decision_defaults(item, today), errors=errors or {}, form=form or {},
             open_decision=open_decision, city_amount=city_amount, city_amount_problem=city_amount_problem,
-            back=self.back_to_list())
+            matching=matching, matching_problem=matching_problem, back=self.back_to_list())
 
     @expose("/show/<pk>", methods=["GET"])
     @has_access
@@ -306,8 +300,7 @@ class ReviewModelView(ScopedModelView):
 
     def bulk_defaults(self, name):
         today = shanghai_today()
-        return {"funded_on": today.isoformat(), "paid_on": today.isoformat(), "amount_technician": "",
-                "amount_senior": ""}
+        return {"funded_on": today.isoformat(), "paid_on": today.isoformat()}
 
     def _ticked_targets(self):
         targets = []
@@ -381,6 +374,16 @@ class ReviewModelView(ScopedModelView):
         return response
 
 
+def _amount_or_problem(amount_for, item, wanted):
+    """(amount, None) or (None, the reason it cannot be had) for a money step offered on the page."""
+    if not wanted:
+        return None, None
+    try:
+        return amount_for(item), None
+    except payments.PaymentInvalid as exc:
+        return None, str(exc)
+
+
 def _document_link(endpoint, permission, **values):
     """The address of the intake's print or attachment route, if it exists and this user may use it."""
     from flask import current_app
@@ -416,23 +419,6 @@ class DistrictReviewModelView(ReviewModelView):
     ticked_2_reject = _ticked("reject_by_district", "fa-times")
     ticked_3_pay = _ticked("record_payment", "fa-credit-card")
     ticked_4_void = _ticked("void", "fa-ban")
-
-    def bulk_defaults(self, name):
-        defaults = super().bulk_defaults(name)
-        if name == "record_payment":
-            # The matching scheme the district typed in its 申请单, when the filter names one batch.
-            from app.campaigns.models import DistrictRequest
-
-            batch = self.current_filter("batch")
-            if batch.isdigit() and g.user.organisation_id:
-                req = db.session.scalar(select(DistrictRequest).where(
-                    DistrictRequest.organisation_id == g.user.organisation_id, DistrictRequest.batch_id == int(batch)))
-                if req is not None:
-                    defaults["amount_technician"] = "" if req.matching_technician is None \
-                        else f"{req.matching_technician:.2f}"
-                    defaults["amount_senior"] = "" if req.matching_senior_technician is None \
-                        else f"{req.matching_senior_technician:.2f}"
-        return defaults
 
 
 class FinalReviewModelView(ReviewModelView):

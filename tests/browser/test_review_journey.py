@@ -24,6 +24,7 @@ def sign_in(page, username):
 def test_district_city_finance_district_then_the_clerk_sees_it_paid(db, world, page, tmp_path):
     zhang = world.app(name="张三")
     services.record_creation(zhang, world.baoshan_clerk)  # as the intake does on 确认无误，申报
+    world.submitted_request(technician="800")  # the district's 申请单 of the batch, with its matching amounts
     db.session.commit()
     world.app(name="李四")
     world.app(name="王五")
@@ -92,7 +93,7 @@ def test_district_city_finance_district_then_the_clerk_sees_it_paid(db, world, p
     page.goto(f"/review/district/show/{zhang_id}")
     assert page.input_value("#record_payment-card_no") == zhang_card
     page.screenshot(path=str(tmp_path / "payment_form.png"), full_page=True)
-    page.fill("#record_payment-district_amount", "800")
+    assert page.inner_text("#matching-amount") == "800.00"
     page.click("#submit-record_payment")
     assert "已记录发放至职工" in page.inner_text(".alert-success")
     assert page.inner_text("#state-title") == "已发放至职工"

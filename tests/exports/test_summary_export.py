@@ -72,8 +72,9 @@ def test_last_review_comment_and_payment_columns(db, world, login_as):
     app = world.app(State.FINAL_APPROVED)
     from app.payments import services as payments
 
+    world.submitted_request(technician="800")
     payments.fund(app, world.finance)
-    payments.record_payment(app, world.baoshan_admin, district_amount="800")
+    payments.record_payment(app, world.baoshan_admin)
     rejected = world.app()
     services.reject_by_district(rejected, world.baoshan_admin, "证书复印件不清晰")
     db.session.commit()

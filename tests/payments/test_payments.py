@@ -4,7 +4,6 @@ from decimal import Decimal
 
 import pytest
 
-from app.campaigns.models import DistrictRequest
 from app.clock import today
 from app.payments import services as payments
 from app.review import workflow
@@ -55,10 +54,11 @@ def test_only_finance_funds_and_only_final_approved(db, world):
 
 
 def test_record_payment_writes_both_amounts_the_day_and_the_default_card(db, world):
+    world.submitted_request(technician="1000.5")
     app = world.app(State.FINAL_APPROVED)
     payments.fund(app, world.finance, funded_on=today() - timedelta(days=5))
     db.session.commit()
-    payments.record_payment(app, world.baoshan_admin, district_amount="1,000.5", paid_on=today())
+    payments.record_payment(app, world.baoshan_admin, paid_on=today())
     db.session.commit()
     assert app.state == State.PAID.value
     assert (app.district_amount, app.paid_on, app.paid_card_no) == (Decimal("1000.50"), today(), app.bank_card_no)
@@ -66,23 +66,41 @@ def test_record_payment_writes_both_amounts_the_day_and_the_default_card(db, wor
     assert (record.amount, record.amount2) == (Decimal("2000.00"), Decimal("1000.50"))
 
 
+def test_the_matching_amount_is_the_requests_amount_for_the_level(db, world):
+    world.submitted_request(technician="0", senior="1500")
+    senior = world.app(State.FUNDED, new_level="1", previous_level="2")
+    payments.record_payment(senior, world.baoshan_admin)
+    assert senior.district_amount == Decimal("1500.00")
+
+
 def test_record_payment_to_another_card_and_the_union_card_default(db, world):
+    world.submitted_request(technician="0")
     app = world.app(State.FUNDED, union_card_no="88886666", bank_name=None, bank_card_no=None)
     assert payments.default_card(app) == "88886666"
-    payments.record_payment(app, world.baoshan_admin, district_amount=Decimal("0"), card_no="6222 0202 0011 2233 445")
+    payments.record_payment(app, world.baoshan_admin, card_no="6222 0202 0011 2233 445")
     assert app.paid_card_no == "6222020200112233445"
 
 
+@pytest.mark.parametrize("request_state", [None, "draft", "foreign"])
+def test_no_payment_without_the_districts_submitted_request(db, world, request_state):
+    if request_state == "draft":
+        world.submitted_request(state="draft")
+    elif request_state == "foreign":
+        world.submitted_request(foreign=True)
+    app = world.app(State.FUNDED)
+    with pytest.raises(payments.PaymentInvalid) as refused:
+        payments.record_payment(app, world.baoshan_admin)
+    assert "尚未提交" in refused.value.errors["matching"] and "申请单" in refused.value.errors["matching"]
+    assert app.state == State.FUNDED.value
+
+
 @pytest.mark.parametrize("kwargs, field, message", [
-    ({"district_amount": ""}, "district_amount", "请填写配套金额"),
-    ({"district_amount": "abc"}, "district_amount", "应为金额数字"),
-    ({"district_amount": "-1"}, "district_amount", "0 至 99999999.99"),
-    ({"district_amount": "1.234"}, "district_amount", "最多两位小数"),
-    ({"district_amount": "100", "card_no": "12ab"}, "card_no", "8–19位数字"),
-    ({"district_amount": "100", "paid_on": "future"}, "paid_on", "不能晚于今天"),
-    ({"district_amount": "100", "paid_on": "before"}, "paid_on", "不能早于市总配套发放日期"),
+    ({"card_no": "12ab"}, "card_no", "8–19位数字"),
+    ({"paid_on": "future"}, "paid_on", "不能晚于今天"),
+    ({"paid_on": "before"}, "paid_on", "不能早于市总配套发放日期"),
 ])
 def test_record_payment_refusals_name_the_field(db, world, kwargs, field, message):
+    world.submitted_request()
     app = world.app(State.FUNDED, funded_on=None)
     app.funded_on = today() - timedelta(days=3)
     db.session.commit()
@@ -98,15 +116,7 @@ def test_record_payment_refusals_name_the_field(db, world, kwargs, field, messag
 
 
 def test_another_district_cannot_record_the_payment(db, world):
+    world.submitted_request(foreign=True)
     app = world.app(State.FUNDED)
     with pytest.raises(workflow.WorkflowDenied, match="管理范围"):
-        payments.record_payment(app, world.hongkou_admin, district_amount="100")
-
-
-def test_matching_amount_comes_from_the_district_request_of_the_batch(db, world):
-    app = world.app(State.FUNDED)
-    assert payments.matching_amount_for(app) is None
-    db.session.add(DistrictRequest(organisation_id=app.district_id, batch_id=app.batch_id,
-                                   matching_technician=Decimal("800"), matching_senior_technician=Decimal("1200")))
-    db.session.commit()
-    assert payments.matching_amount_for(app) == Decimal("800")
+        payments.record_payment(app, world.hongkou_admin)

@@ -153,9 +153,10 @@ def test_bulk_fund_on_ticked_rows_computes_each_amount(db, world, login_as):
     assert [db.session.get(Application, a.id).city_amount for a in (tech, senior)] == [2000, 3000]
 
 
-def test_bulk_payment_uses_the_amount_per_level(db, world, login_as):
+def test_bulk_payment_uses_the_amount_per_level_of_the_submitted_request(db, world, login_as):
     from app.clock import today
 
+    world.submitted_request(technician="800", senior="1200")
     tech = world.app(State.FUNDED)
     senior = world.app(State.FUNDED, new_level="1", previous_level="2")
     client = login_as(world.baoshan_admin)
@@ -163,12 +164,29 @@ def test_bulk_payment_uses_the_amount_per_level(db, world, login_as):
     confirm = client.get(f"{DISTRICT}/bulk/record_payment?{query}").get_data(as_text=True)
     token = hidden(confirm, "csrf_token")[0]
     page = client.post(f"{DISTRICT}/bulk/record_payment?{query}", data={
-        "csrf_token": token, "mode": "filter", "expected_count": "2", "amount_technician": "800",
-        "amount_senior": "1200", "paid_on": today().isoformat()}).get_data(as_text=True)
+        "csrf_token": token, "mode": "filter", "expected_count": "2", "paid_on": today().isoformat()}
+    ).get_data(as_text=True)
     assert counts(page) == (2, 0)
     db.session.expire_all()
     assert [db.session.get(Application, a.id).district_amount for a in (tech, senior)] == [800, 1200]
     assert db.session.get(Application, tech.id).paid_card_no == tech.bank_card_no
+
+
+def test_bulk_payment_skips_rows_whose_district_has_not_submitted_its_request(db, world, login_as):
+    from app.clock import today
+
+    world.submitted_request(state="draft")
+    app = world.app(State.FUNDED)
+    client = login_as(world.baoshan_admin)
+    query = "_flt_0_state=funded"
+    confirm = client.get(f"{DISTRICT}/bulk/record_payment?{query}").get_data(as_text=True)
+    token = hidden(confirm, "csrf_token")[0]
+    page = client.post(f"{DISTRICT}/bulk/record_payment?{query}", data={
+        "csrf_token": token, "mode": "filter", "expected_count": "1", "paid_on": today().isoformat()}
+    ).get_data(as_text=True)
+    assert counts(page) == (0, 1) and "尚未提交" in page
+    db.session.expire_all()
+    assert db.session.get(Application, app.id).state == State.FUNDED.value
 
 
 def test_ticked_foreign_row_refuses_everything(db, world, login_as):

@@ -151,13 +151,27 @@ def test_rejection_without_reason_keeps_the_page_and_says_why_beside_the_field(d
 
 
 def test_payment_form_keeps_what_was_typed_when_refused(db, world, login_as):
+    world.submitted_request(technician="800")
     app = world.app(State.FUNDED)
     client = login_as(world.baoshan_admin)
+    page = client.get(f"{DISTRICT}/show/{app.id}").get_data(as_text=True)
+    assert re.search(r'id="matching-amount">800.00<', page)
     token = csrf_token(client, f"{DISTRICT}/show/{app.id}")
     page = client.post(f"{DISTRICT}/decide/{app.id}/record_payment", data={
-        "csrf_token": token, "version": "1", "district_amount": "12.345", "paid_on": "2015-04-01",
-        "card_no": "6222 abc"}).get_data(as_text=True)
-    assert "最多两位小数" in page and 'value="12.345"' in page and 'value="6222 abc"' in page
+        "csrf_token": token, "version": "1", "paid_on": "2015-04-01", "card_no": "6222 abc"}).get_data(as_text=True)
+    assert "8–19位数字" in page and 'value="2015-04-01"' in page and 'value="6222 abc"' in page
+    assert db.session.query(ReviewRecord).count() == 0
+
+
+def test_payment_page_says_the_request_is_missing_and_refuses(db, world, login_as):
+    app = world.app(State.FUNDED)
+    client = login_as(world.baoshan_admin)
+    page = client.get(f"{DISTRICT}/show/{app.id}").get_data(as_text=True)
+    assert re.search(r'id="matching-problem">[^<]*尚未提交[^<]*申请单', page)
+    token = csrf_token(client, f"{DISTRICT}/show/{app.id}")
+    page = client.post(f"{DISTRICT}/decide/{app.id}/record_payment", data={
+        "csrf_token": token, "version": "1", "paid_on": "", "card_no": ""}).get_data(as_text=True)
+    assert "尚未提交" in page
     assert db.session.query(ReviewRecord).count() == 0
 
 

@@ -114,7 +114,7 @@ SCREEN_DECISIONS = {
     SYSTEM_ADMIN: {"approve_final", "reject_final", "void"},
     FINANCE: {"fund"},
 }
-FORM = {"comment": "材料不全", "funded_on": None, "district_amount": "500", "paid_on": None,
+FORM = {"comment": "材料不全", "funded_on": None, "paid_on": None,
         "card_no": "6222020200112233445"}
 
 
@@ -126,6 +126,7 @@ def test_workflow_matrix_through_http(world, login_as, db, name, role, foreign):
 
     user = {DISTRICT_ADMIN: world.baoshan_admin, SYSTEM_ADMIN: world.city_admin, FINANCE: world.finance,
             GRASSROOTS: world.baoshan_clerk}[role]
+    world.submitted_request(foreign=foreign)
     apps = {state: world.app(state, foreign=foreign) for state in State}
     ids = {state: a.id for state, a in apps.items()}
     client = login_as(user)

@@ -5,7 +5,9 @@ from datetime import timedelta
 from decimal import Decimal
 
 from app.accounts.roles import DISTRICT_ADMIN, FINANCE, GRASSROOTS, SYSTEM_ADMIN
+from app.campaigns.models import DistrictRequest
 from app.clock import today
+from app.extensions import db
 from app.orgs.models import OrgKind
 from app.review.states import State
 from tests.factories import district, make_application, make_campaign, make_org, make_user
@@ -28,6 +30,17 @@ class World:
     def app(self, state=State.PENDING, foreign=False, **overrides):
         clerk = self.hongkou_clerk if foreign else self.baoshan_clerk
         return make_application(clerk, self.campaign, state, **overrides)
+
+    def submitted_request(self, technician="800", senior="1200", foreign=False, state="submitted"):
+        """The district's 申请单 of the campaign's batch, submitted with these matching amounts per person."""
+        admin = self.hongkou_admin if foreign else self.baoshan_admin
+        request = DistrictRequest(organisation_id=admin.organisation_id, batch_id=self.campaign.batches[0].id,
+                                  state=state, matching_technician=Decimal(technician),
+                                  matching_senior_technician=Decimal(senior), leader_name="张建华",
+                                  handler_name="王经办")
+        db.session.add(request)
+        db.session.flush()
+        return request
 
 
 def open_campaign(**fields):
