@@ -9,7 +9,8 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 
-from flask import current_app
+from flask import current_app, request
+from flask_login import current_user
 from limits import parse
 from sqlalchemy import func, select
 
@@ -25,11 +26,9 @@ EVENT = "progress_query"
 
 def register_event_title():
     """The security log's title of this event (its table of titles lives with the accounts)."""
-    from app.accounts import events, models
+    from app.accounts.models import EVENT_TITLES
 
-    titles = getattr(models, "EVENT_TITLES", None) or getattr(events, "EVENT_TITLES", None)
-    if titles is not None:
-        titles.setdefault(EVENT, "进度查询")
+    EVENT_TITLES.setdefault(EVENT, "进度查询")
 
 
 @dataclass(frozen=True)
@@ -48,6 +47,11 @@ def normalise_certificate(value):
 
 def address_limit():
     return current_app.config.get("PROGRESS_RATE_LIMIT", DEFAULT_ADDRESS_LIMIT)
+
+
+def address_key():
+    """The per-address rate-limit key: the client's address (behind TRUSTED_PROXIES, the forwarded one)."""
+    return f"progress-address:{request.remote_addr or ''}"
 
 
 def id_key(id_number):
@@ -89,4 +93,5 @@ def record_query(id_number, outcome, found):
     from app.accounts.events import record_event
 
     masked = mask_id_number(normalise_id(id_number)) or "（未填写）"
-    record_event(EVENT, username=None, success=found, detail=f"进度查询 身份证号码：{masked}；结果：{outcome}")
+    user = current_user if current_user and current_user.is_authenticated else None
+    record_event(EVENT, user=user, success=found, detail=f"进度查询 身份证号码：{masked}；结果：{outcome}")

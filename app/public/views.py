@@ -5,8 +5,8 @@ from flask import abort, make_response, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
@@ -94,7 +94,7 @@ class PublicView(BaseView):
                                     notes=form_notes(kind, campaign.cert_issued_from) if number <= 2 else [])
 
     @expose("/progress", methods=["GET", "POST"])
-    @limiter.limit(progress.address_limit, methods=["POST"], scope="progress-address")
+    @limiter.limit(progress.address_limit, key_func=progress.address_key, methods=["POST"])
     def progress(self):
         """进度查询: the state of one application and its date, nothing else."""
         form = ProgressForm()

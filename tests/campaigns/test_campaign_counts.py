@@ -10,7 +10,13 @@ from app.applications.models import Application
 from app.campaigns.models import Batch
 from app.orgs.models import Organisation
 from app.review.states import State
-from tests.factories import district, make_application, make_campaign, make_org, make_user
+from tests.factories import (
+    district,
+    make_application,
+    make_campaign,
+    make_org,
+    make_user,
+)
 
 
 def listed_counts(html):
