@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from app.applications.rules import clean_card_number
 from app.campaigns.requests import submitted_request
+from app.payments import models  # noqa: F401  (the transfer and report tables, with the money steps)
 from app.payments.rules import amount_for_level
 from app.reference import data
 from app.review import workflow
