@@ -65,6 +65,9 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = False
     #: Rate limit per client address on the login form (Flask-Limiter syntax).
     LOGIN_RATE_LIMIT = "30 per minute"
+    #: 进度查询 (public): POSTs per client address, and lookups per ID number that passed the captcha.
+    PROGRESS_RATE_LIMIT = "20 per 10 minutes"
+    PROGRESS_ID_RATE_LIMIT = "5 per hour"
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCK_MINUTES = 15
     #: Only TestConfig may set this: the captcha then always expects this answer.

@@ -25,6 +25,7 @@ EVENT_TITLES = {
     "role_changed": "角色变更",
     "org_changed": "修改组织机构",
     "export": "导出数据",
+    "progress_query": "进度查询",
 }
 
 with warnings.catch_warnings():

@@ -17,18 +17,7 @@ from sqlalchemy import func, select
 from app.extensions import db, limiter
 from app.masking import mask_id_number
 
-#: Per client address, every POST (captcha solved or not).
-DEFAULT_ADDRESS_LIMIT = "20 per 10 minutes"
-#: Per ID number, every lookup that passed the captcha.
-DEFAULT_ID_LIMIT = "5 per hour"
 EVENT = "progress_query"
-
-
-def register_event_title():
-    """The security log's title of this event (its table of titles lives with the accounts)."""
-    from app.accounts.models import EVENT_TITLES
-
-    EVENT_TITLES.setdefault(EVENT, "进度查询")
 
 
 @dataclass(frozen=True)
@@ -46,7 +35,7 @@ def normalise_certificate(value):
 
 
 def address_limit():
-    return current_app.config.get("PROGRESS_RATE_LIMIT", DEFAULT_ADDRESS_LIMIT)
+    return current_app.config["PROGRESS_RATE_LIMIT"]
 
 
 def address_key():
@@ -62,7 +51,7 @@ def id_key(id_number):
 
 def allow_id(id_number):
     """Count one lookup for this ID number; False once its limit is used up."""
-    item = parse(current_app.config.get("PROGRESS_ID_RATE_LIMIT", DEFAULT_ID_LIMIT))
+    item = parse(current_app.config["PROGRESS_ID_RATE_LIMIT"])
     return limiter.limiter.hit(item, "progress-id", id_key(id_number))
 
 

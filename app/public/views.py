@@ -25,7 +25,6 @@ BLANK_FORMS = {
     4: ("上海职工晋升技师、高级技师奖励申请单（产业局）", "public/blank_request.html", "industry_bureau"),
 }
 NOT_FOUND = _l("未查询到")
-progress.register_event_title()
 
 
 class ProgressForm(FlaskForm):
