@@ -42,6 +42,14 @@ def register_views(appbuilder):
     appbuilder.add_view(FinalReviewModelView, "终审", label=_l("终审"), icon="fa-gavel")
     appbuilder.add_view(FundingModelView, "配套发放", label=_l("配套发放"), icon="fa-jpy")
 
+    from app.payments.report_views import PaymentReportView, ReconciliationView
+    from app.payments.transfer_views import FundingDueView, TransferView
+
+    appbuilder.add_view(FundingDueView, "奖励资金划拨", label=_l("奖励资金划拨"), icon="fa-university")
+    appbuilder.add_view(TransferView, "划拨记录", label=_l("划拨记录"), icon="fa-exchange")
+    appbuilder.add_view(PaymentReportView, "发放情况备案", label=_l("发放情况备案"), icon="fa-archive")
+    appbuilder.add_view(ReconciliationView, "对账", label=_l("对账"), icon="fa-balance-scale")
+
     from app.campaigns.request_views import DistrictRequestAdminView, DistrictRequestView
 
     appbuilder.add_view(DistrictRequestView, "申请单", label=_l("申请单"), icon="fa-file-text-o")

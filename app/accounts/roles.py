@@ -43,10 +43,18 @@ ROLE_VIEWS = {
         "ApplicationDocumentView": DOCUMENTS,
         "FinalReviewModelView": REVIEW + ("approve_final", "reject_final", "void"),
         "DistrictRequestAdminView": ("can_list", "can_show", "can_return", "can_excel", "can_print"),
+        "TransferView": READ,
+        "PaymentReportView": ("can_list", "can_show", "can_print", "can_excel"),
+        "ReconciliationView": ("can_list", "can_excel"),
     },
     FINANCE: {
         "CampaignView": READ,
         "FundingModelView": REVIEW + ("fund",),
+        # 奖励资金划拨: what is due per district and batch, funded a row or ticked rows at a time.
+        "FundingDueView": ("can_list", "can_show", "can_fund"),
+        "TransferView": READ,
+        "PaymentReportView": ("can_list", "can_show", "can_print", "can_excel"),
+        "ReconciliationView": ("can_list", "can_excel"),
     },
     DISTRICT_ADMIN: {
         "CampaignView": READ,
@@ -54,6 +62,10 @@ ROLE_VIEWS = {
         "ApplicationDocumentView": DOCUMENTS,
         "DistrictReviewModelView": REVIEW + ("approve_by_district", "reject_by_district", "record_payment", "void"),
         "DistrictRequestView": ("can_list", "can_edit", "can_print"),
+        # Its own transfers, paid to the workers in one step; its 发放情况备案; its 对账.
+        "TransferView": READ + ("can_pay",),
+        "PaymentReportView": ("can_list", "can_show", "can_submit", "can_print", "can_excel"),
+        "ReconciliationView": ("can_list", "can_excel"),
     },
     GRASSROOTS: {
         "CampaignView": READ,
@@ -65,9 +77,10 @@ ROLE_VIEWS = {
 
 ROLE_MENUS = {
     SYSTEM_ADMIN: ("系统管理", "组织机构", "报名活动", "批次", "参考数据", "区县局管理员账号", "安全日志",
-                   "List Users", "List Roles", "Security", "User's Statistics", "终审", "申请单汇总"),
-    FINANCE: ("报名活动", "配套发放"),
-    DISTRICT_ADMIN: ("报名活动", "用户管理", "区县局报名管理", "申请单"),
+                   "List Users", "List Roles", "Security", "User's Statistics", "终审", "申请单汇总",
+                   "划拨记录", "发放情况备案", "对账"),
+    FINANCE: ("报名活动", "配套发放", "奖励资金划拨", "划拨记录", "发放情况备案", "对账"),
+    DISTRICT_ADMIN: ("报名活动", "用户管理", "区县局报名管理", "申请单", "划拨记录", "发放情况备案", "对账"),
     GRASSROOTS: ("报名活动", "我要报名", "本单位报名管理"),
 }
 
