@@ -299,7 +299,7 @@ def _flush(message):
 
 
 def save_request(user, organisation, batch, form, *, expected_version=None, day=None):
-    """保存: store the typed values (refused ones raise RequestInvalid and store nothing)."""
+    """保存: store the typed values (refused ones raise RequestInvalid and store nothing; unchanged ones nothing)."""
     day = day or today()
     request = find_request(organisation.id, batch.id)
     _check_district(user, organisation, batch, request, expected_version, day, "修改")
@@ -307,6 +307,8 @@ def save_request(user, organisation, batch, form, *, expected_version=None, day=
     if errors:
         raise RequestInvalid(errors)
     created = request is None
+    if not created and all(getattr(request, field) == value for field, value in values.items()):
+        return request  # nothing changed: no write, no record (提交 right after 保存 records only itself)
     if created:
         request = DistrictRequest(organisation=organisation, batch=batch,
                                   state=DistrictRequestState.DRAFT.value)

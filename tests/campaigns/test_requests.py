@@ -133,6 +133,9 @@ def test_save_then_submit_keeps_a_snapshot_and_records_each_step(db, rw):
     assert events(request) == [("save", None, "draft"), ("save", "draft", "draft"), ("submit", "draft", "submitted")]
     assert "申请职工 10 名" in request.events[-1].comment
     assert all(e.user_id == rw.baoshan_admin.id and e.role == "区县局管理员" for e in request.events)
+    svc.return_request(rw.city_admin, request, "请核对")
+    svc.submit_request(rw.baoshan_admin, rw.baoshan, rw.batch, valid_form())  # unchanged values: no save record
+    assert [e.action for e in request.events][-3:] == ["submit", "return", "submit"]
 
 
 def test_a_submitted_request_is_locked(db, rw):
