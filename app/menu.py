@@ -55,4 +55,8 @@ def register_views(appbuilder):
     appbuilder.add_view(DistrictRequestView, "申请单", label=_l("申请单"), icon="fa-file-text-o")
     appbuilder.add_view(DistrictRequestAdminView, "申请单汇总", label=_l("申请单汇总"), icon="fa-files-o")
 
+    from app.stats.views import StatsView
+
+    appbuilder.add_view(StatsView, "统计分析", label=_l("统计分析"), icon="fa-bar-chart")
+
     appbuilder.add_view_no_menu(PasswordChangeView)

@@ -17,6 +17,8 @@ CRUD = ("can_list", "can_show", "can_add", "can_edit", "can_delete")
 REVIEW = ("can_list", "can_show", "can_decide", "can_bulk", "can_excel")
 #: 申请表 print view and attachment downloads (scoped to the user's organisation subtree).
 DOCUMENTS = ("can_print", "can_download")
+#: 统计分析: the page, its charts' data and each table as Excel (scoped to the user's organisation subtree).
+STATS = ("can_list", "can_data", "can_excel")
 
 #: FAB's own user/role screens, kept for the system admin only.
 FAB_SECURITY_VIEWS = {
@@ -46,6 +48,7 @@ ROLE_VIEWS = {
         "TransferView": READ,
         "PaymentReportView": ("can_list", "can_show", "can_print", "can_excel"),
         "ReconciliationView": ("can_list", "can_excel"),
+        "StatsView": STATS,
     },
     FINANCE: {
         "CampaignView": READ,
@@ -55,6 +58,7 @@ ROLE_VIEWS = {
         "TransferView": READ,
         "PaymentReportView": ("can_list", "can_show", "can_print", "can_excel"),
         "ReconciliationView": ("can_list", "can_excel"),
+        "StatsView": STATS,
     },
     DISTRICT_ADMIN: {
         "CampaignView": READ,
@@ -66,21 +70,25 @@ ROLE_VIEWS = {
         "TransferView": READ + ("can_pay",),
         "PaymentReportView": ("can_list", "can_show", "can_submit", "can_print", "can_excel"),
         "ReconciliationView": ("can_list", "can_excel"),
+        "StatsView": STATS,
     },
     GRASSROOTS: {
         "CampaignView": READ,
         "ApplyView": ("can_apply",),
         "MyApplicationModelView": READ + ("withdraw",),
         "ApplicationDocumentView": DOCUMENTS,
+        # Only the home page's chart of its own unit (no 统计分析 page).
+        "StatsView": ("can_data",),
     },
 }
 
 ROLE_MENUS = {
     SYSTEM_ADMIN: ("系统管理", "组织机构", "报名活动", "批次", "参考数据", "区县局管理员账号", "安全日志",
                    "List Users", "List Roles", "Security", "User's Statistics", "终审", "申请单汇总",
-                   "划拨记录", "发放情况备案", "对账"),
-    FINANCE: ("报名活动", "配套发放", "奖励资金划拨", "划拨记录", "发放情况备案", "对账"),
-    DISTRICT_ADMIN: ("报名活动", "用户管理", "区县局报名管理", "申请单", "划拨记录", "发放情况备案", "对账"),
+                   "划拨记录", "发放情况备案", "对账", "统计分析"),
+    FINANCE: ("报名活动", "配套发放", "奖励资金划拨", "划拨记录", "发放情况备案", "对账", "统计分析"),
+    DISTRICT_ADMIN: ("报名活动", "用户管理", "区县局报名管理", "申请单", "划拨记录", "发放情况备案", "对账",
+                     "统计分析"),
     GRASSROOTS: ("报名活动", "我要报名", "本单位报名管理"),
 }
 

@@ -1,0 +1,406 @@
+"""统计分析: counts and amounts of the user's scoped applications, grouped by one dimension.
+
+Every figure is aggregated in the database: one ``GROUP BY`` query per table, one aggregate query for the
+key figures; no application row is ever loaded into Python. What Python does afterwards is only naming the
+group keys (reference lists, organisations, batches), adding the groups that have no row (a 区县 with no
+application still reads 0) and the 合计 line of a table (the sum of its few aggregated lines).
+
+How the figures are counted (the page and the Excel say it in the same words, see ``COUNTING_NOTE``):
+- 申报数 counts every application except 已撤回 and 已作废;
+- 申报数 = 审核中 (未审核, 区县局初审通过) + 未通过 (区县局初审未通过, 市技协服务中心终审未通过) + 终审通过;
+- 终审通过 includes the later money states (市总财务部配套发放, 已发放至职工);
+- 市总奖励金额 and 区县配套金额 are the amounts actually recorded (配套发放 and 已发放至职工);
+- 已撤回/已作废 are counted apart; the table 按状态 lists every state, these two included.
+"""
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Integer, String, case, cast, extract, func, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import FunctionElement
+
+from app.applications.models import Application
+from app.campaigns.models import Batch, Campaign
+from app.extensions import db
+from app.orgs.models import Organisation, OrgKind
+from app.reference import data
+from app.review.display import reference_names
+from app.review.states import State
+from app.security.scoping import scope_filter, user_org
+
+#: Kept as rows but never counted in 申报数.
+EXCLUDED = (State.WITHDRAWN, State.VOIDED)
+IN_REVIEW = (State.PENDING, State.DISTRICT_APPROVED)
+REJECTED = (State.DISTRICT_REJECTED, State.FINAL_REJECTED)
+APPROVED = (State.FINAL_APPROVED, State.FUNDED, State.PAID)
+
+COUNTING_NOTE = ("申报数不含已撤回、已作废的申请；申报数＝审核中＋未通过＋终审通过；终审通过含市总财务部配套发放、"
+                 "已发放至职工；金额为已登记的实际划拨、发放金额；年龄按等级证书发证日期的周岁计算。")
+ZERO = Decimal("0.00")
+
+
+# -- expressions that differ between SQLite and PostgreSQL ------------------------------------------------
+
+class shanghai_day(FunctionElement):
+    """The Shanghai calendar day of a naive UTC timestamp column (China keeps UTC+8 all year)."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(shanghai_day)
+def _shanghai_day_default(element, compiler, **kw):
+    return f"date({compiler.process(element.clauses, **kw)}, '+8 hours')"
+
+
+@compiles(shanghai_day, "postgresql")
+def _shanghai_day_postgresql(element, compiler, **kw):
+    return f"CAST(({compiler.process(element.clauses, **kw)}) + INTERVAL '8 hours' AS DATE)"
+
+
+def age_at_issue():
+    """Whole years of age on the certificate's issue date, from the birth date in the ID number (digits
+    7–14, YYYYMMDD): the year difference, less one if the birthday had not yet come that year."""
+    birth_year = cast(func.substr(Application.id_number, 7, 4), Integer)
+    birth_month_day = cast(func.substr(Application.id_number, 11, 4), Integer)
+    issue_month_day = (extract("month", Application.certificate_date) * 100
+                       + extract("day", Application.certificate_date))
+    return (extract("year", Application.certificate_date) - birth_year
+            - case((issue_month_day < birth_month_day, 1), else_=0))
+
+
+#: (upper bound exclusive or None, label): the age bands at the issue date, youngest first.
+AGE_BANDS = ((25, "25岁以下"), (30, "25～29岁"), (35, "30～34岁"), (40, "35～39岁"), (45, "40～44岁"),
+             (50, "45～49岁"), (55, "50～54岁"), (None, "55岁及以上"))
+
+
+def age_band():
+    """The index in AGE_BANDS of the applicant's age at the issue date."""
+    age = age_at_issue()
+    whens = [(age < upper, index) for index, (upper, _label) in enumerate(AGE_BANDS) if upper is not None]
+    return case(*whens, else_=len(AGE_BANDS) - 1)
+
+
+# -- measures -------------------------------------------------------------------------------------------
+
+def _states(states):
+    return [s.value for s in states]
+
+
+def _count_if(condition):
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def _live():
+    return Application.state.notin_(_states(EXCLUDED))
+
+
+#: Measure code → its aggregate expression (built per query).
+_AGGREGATES = {
+    "submitted": lambda: _count_if(_live()),
+    "in_review": lambda: _count_if(Application.state.in_(_states(IN_REVIEW))),
+    "rejected": lambda: _count_if(Application.state.in_(_states(REJECTED))),
+    "approved": lambda: _count_if(Application.state.in_(_states(APPROVED))),
+    "paid": lambda: _count_if(Application.state == State.PAID.value),
+    "excluded": lambda: _count_if(Application.state.in_(_states(EXCLUDED))),
+    "count": lambda: func.count(),
+    "technician": lambda: _count_if(_live() & (Application.new_level == data.TECHNICIAN)),
+    "senior_technician": lambda: _count_if(_live() & (Application.new_level == data.SENIOR_TECHNICIAN)),
+    "city_amount": lambda: func.coalesce(func.sum(Application.city_amount), 0),
+    "district_amount": lambda: func.coalesce(func.sum(Application.district_amount), 0),
+}
+
+
+@dataclass(frozen=True)
+class Measure:
+    code: str
+    title: str
+    #: integer | money
+    kind: str = "integer"
+
+    def expression(self):
+        return _AGGREGATES[self.code]()
+
+    def value(self, raw):
+        """A database result as a Python value: int, or Decimal with two places."""
+        if self.kind == "money":
+            return Decimal(str(raw or 0)).quantize(ZERO)
+        return int(raw or 0)
+
+
+MEASURES = {m.code: m for m in (
+    Measure("submitted", "申报数"),
+    Measure("in_review", "审核中"),
+    Measure("rejected", "未通过"),
+    Measure("approved", "终审通过"),
+    Measure("paid", "已发放至职工"),
+    Measure("city_amount", "市总奖励金额（元）", "money"),
+    Measure("district_amount", "区县配套金额（元）", "money"),
+    Measure("excluded", "已撤回/已作废"),
+    Measure("count", "件数"),
+    Measure("technician", "技师"),
+    Measure("senior_technician", "高级技师"),
+)}
+#: The columns of every table but 按状态.
+TABLE_MEASURES = ("submitted", "in_review", "rejected", "approved", "paid", "city_amount", "district_amount",
+                  "excluded")
+#: The key figures above the tables (and on the home pages).
+SUMMARY_MEASURES = ("submitted", "technician", "senior_technician", "in_review", "rejected", "approved", "paid",
+                    "city_amount", "district_amount", "excluded")
+
+
+# -- the filter ----------------------------------------------------------------------------------------
+
+def _id(value):
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2 ** 63 else None
+
+
+@dataclass(frozen=True)
+class StatsFilter:
+    campaign_id: int | None = None
+    batch_id: int | None = None
+
+    @classmethod
+    def from_args(cls, args):
+        """From request arguments ``campaign`` and ``batch``; a value that is not an id is ignored."""
+        return cls(campaign_id=_id(args.get("campaign")), batch_id=_id(args.get("batch")))
+
+    def args(self):
+        return {k: v for k, v in (("campaign", self.campaign_id), ("batch", self.batch_id)) if v}
+
+
+def conditions(user, flt):
+    """The WHERE clauses: the user's organisation scope (fail closed) and the filter."""
+    clauses = [scope_filter(Application.organisation_id, user)]
+    if flt.campaign_id:
+        clauses.append(Application.campaign_id == flt.campaign_id)
+    if flt.batch_id:
+        clauses.append(Application.batch_id == flt.batch_id)
+    return clauses
+
+
+def is_city(user):
+    org = user_org(user)
+    return org is not None and org.parent_id is None
+
+
+# -- dimensions ----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Dimension:
+    code: str
+    #: 按…统计
+    title: str
+    #: The first column's header.
+    heading: str
+    #: bar | hbar | pie | line: how the page draws it.
+    chart: str
+    #: The measures the chart draws by default.
+    series: tuple = ("submitted",)
+    measures: tuple = TABLE_MEASURES
+    note: str = ""
+
+    def key(self, user):
+        """The SQL expression grouped by."""
+        return _KEYS[self.code](user)
+
+    def extra_conditions(self):
+        if self.code == "hukou":
+            return [Application.is_migrant.is_(True)]
+        return []
+
+
+def _organisation_key(user):
+    # The city compares its 区县局（产业）工会; a district compares its own 基层工会.
+    return Application.district_id if is_city(user) else Application.organisation_id
+
+
+_KEYS = {
+    "organisation": _organisation_key,
+    "batch": lambda user: Application.batch_id,
+    "level": lambda user: Application.new_level,
+    "variant": lambda user: Application.variant,
+    "state": lambda user: Application.state,
+    "industry": lambda user: Application.industry,
+    "education": lambda user: Application.education,
+    "unit_kind": lambda user: Application.unit_kind,
+    "migrant": lambda user: Application.is_migrant,
+    "hukou": lambda user: Application.hukou_province,
+    "age": lambda user: age_band(),
+    "day": lambda user: shanghai_day(Application.submitted_at),
+}
+
+DIMENSIONS = {d.code: d for d in (
+    Dimension("organisation", "按区县局（产业）工会统计", "区县局（产业）工会", "bar", ("submitted", "approved")),
+    Dimension("level", "按晋升等级统计", "现晋升的技能等级", "pie"),
+    Dimension("variant", "按工种类别统计", "工种类别", "pie"),
+    Dimension("state", "按审核状态统计", "审核状态", "hbar", ("count",),
+              ("count", "city_amount", "district_amount"), "此表列出全部状态，含已撤回、已作废。"),
+    Dimension("age", "按发证时年龄统计", "发证时年龄", "bar",
+              note="年龄按身份证号码中的出生日期计算至等级证书发证日期（周岁）。"),
+    Dimension("batch", "按报名批次统计", "报名活动及批次", "bar", ("submitted", "approved")),
+    Dimension("day", "按申报日期统计", "申报日期", "line", note="按首次申报的日期（北京时间）统计。"),
+    Dimension("industry", "按所属行业统计", "所属行业（门类）", "hbar"),
+    Dimension("education", "按学历统计", "学历", "bar"),
+    Dimension("unit_kind", "按单位性质统计", "单位性质", "pie"),
+    Dimension("migrant", "按是否外来务工人员统计", "是否外来务工人员", "pie"),
+    Dimension("hukou", "外来务工人员按户籍地统计", "户籍地", "hbar", note="仅统计外来务工人员。"),
+)}
+#: The dimensions a user without the 统计分析 page may still read (the home page chart of a 基层工会).
+HOME_ONLY_DIMENSIONS = ("state",)
+
+
+def dimension_title(dimension, user):
+    if dimension.code == "organisation" and not is_city(user):
+        return "按基层工会统计"
+    return dimension.title
+
+
+def dimension_heading(dimension, user):
+    if dimension.code == "organisation" and not is_city(user):
+        return "基层工会"
+    return dimension.heading
+
+
+# -- naming and ordering the groups ---------------------------------------------------------------------
+
+def _labels(dimension, user, keys):
+    """[(key, label)] in the order the table lists them: every known value (zero rows included) where the
+    list is short and fixed, then any other key the query found."""
+    code = dimension.code
+    names = reference_names() if code in ("industry", "education", "unit_kind", "hukou", "level") else {}
+    if code == "organisation":
+        known = _organisation_labels(user, keys)
+    elif code == "batch":
+        known = _batch_labels(keys)
+    elif code == "level":
+        known = [(c, names["skill_level"].get(c, t)) for c, t in data.SKILL_LEVELS if c in data.NEW_LEVEL_CODES]
+    elif code == "variant":
+        known = list(data.VARIANTS)
+    elif code == "state":
+        known = [(s.value, s.title) for s in State]
+    elif code in ("industry", "education", "unit_kind"):
+        known = list(names[code].items())
+    elif code == "migrant":
+        known = [(True, "是"), (False, "否")]
+    elif code == "hukou":
+        known = [(c, n) for c, n in names["province"].items() if c in keys]
+    elif code == "age":
+        known = [(index, label) for index, (_upper, label) in enumerate(AGE_BANDS)]
+    elif code == "day":
+        known = [(k, k) for k in sorted(keys)]
+    else:
+        known = []
+    seen = {k for k, _label in known}
+    extra = [(k, "（未填）" if k is None else str(k)) for k in keys if k not in seen]
+    return known + sorted(extra, key=lambda pair: pair[1])
+
+
+def _organisation_labels(user, keys):
+    if is_city(user):
+        # Every active 区县局（产业）工会, even one without an application; a retired one (闸北) if it has rows.
+        statement = (select(Organisation.id, Organisation.name)
+                     .where(Organisation.kind.in_((OrgKind.DISTRICT.value, OrgKind.INDUSTRY.value)))
+                     .where((Organisation.active.is_(True)) | Organisation.id.in_(list(keys) or [0]))
+                     .order_by(Organisation.kind, Organisation.code, Organisation.id))
+    else:
+        statement = (select(Organisation.id, Organisation.name).where(Organisation.id.in_(list(keys) or [0]))
+                     .order_by(Organisation.name, Organisation.id))
+    return [(pk, name) for pk, name in db.session.execute(statement)]
+
+
+def _batch_labels(keys):
+    statement = (select(Batch.id, Campaign.name, Batch.name).join(Campaign, Campaign.id == Batch.campaign_id)
+                 .where(Batch.id.in_(list(keys) or [0]))
+                 .order_by(Campaign.start_date, Campaign.id, Batch.number))
+    return [(pk, f"{campaign} {batch}") for pk, campaign, batch in db.session.execute(statement)]
+
+
+def _normal_key(dimension, key):
+    if dimension.code == "day" and isinstance(key, (date, datetime)):
+        return f"{key:%Y-%m-%d}"
+    if dimension.code == "migrant" and key is not None:
+        return bool(key)
+    if dimension.code == "age" and key is not None:
+        return int(key)
+    return key
+
+
+# -- the tables ----------------------------------------------------------------------------------------
+
+@dataclass
+class Row:
+    key: object
+    label: str
+    values: dict
+
+
+@dataclass
+class Table:
+    dimension: Dimension
+    title: str
+    heading: str
+    measures: list
+    rows: list = field(default_factory=list)
+    total: dict = field(default_factory=dict)
+
+    @property
+    def total_label(self):
+        return "合计（含已撤回、已作废）" if self.dimension.code == "state" else "合计"
+
+
+def table(user, flt, dimension):
+    """The table of ``dimension`` (a code or a Dimension) for the user's scope and filter: one query."""
+    if isinstance(dimension, str):
+        dimension = DIMENSIONS[dimension]
+    measures = [MEASURES[code] for code in dimension.measures]
+    key = dimension.key(user).label("key")
+    statement = (select(key, *(m.expression().label(m.code) for m in measures))
+                 .where(*conditions(user, flt), *dimension.extra_conditions())
+                 .group_by(key))
+    found = {}
+    for row in db.session.execute(statement):
+        mapping = row._mapping
+        found[_normal_key(dimension, mapping["key"])] = {m.code: m.value(mapping[m.code]) for m in measures}
+    zero = {m.code: m.value(0) for m in measures}
+    rows = [Row(k, label, found.get(k, dict(zero))) for k, label in _labels(dimension, user, list(found))]
+    total = {m.code: sum((r.values[m.code] for r in rows), m.value(0)) for m in measures}
+    return Table(dimension, dimension_title(dimension, user), dimension_heading(dimension, user), measures,
+                 rows, total)
+
+
+def summary(user, flt):
+    """The key figures of the user's scope and filter, {measure code: value}: one aggregate query."""
+    measures = [MEASURES[code] for code in SUMMARY_MEASURES]
+    row = db.session.execute(select(*(m.expression().label(m.code) for m in measures))
+                             .where(*conditions(user, flt))).one()
+    return {m.code: m.value(row._mapping[m.code]) for m in measures}
+
+
+# -- the filter's choices ------------------------------------------------------------------------------
+
+def campaign_choices():
+    """[(id, name)] of the campaigns that can have applications (not drafts), newest first."""
+    from app.campaigns.models import CampaignState
+
+    statement = (select(Campaign.id, Campaign.name).where(Campaign.state != CampaignState.DRAFT.value)
+                 .order_by(Campaign.start_date.desc(), Campaign.id.desc()))
+    return list(db.session.execute(statement))
+
+
+def batch_choices(campaign_id=None):
+    """[(id, campaign name, batch name)] of the batches, of one campaign if given."""
+    from app.campaigns.models import CampaignState
+
+    statement = (select(Batch.id, Campaign.name, Batch.name).join(Campaign, Campaign.id == Batch.campaign_id)
+                 .where(Campaign.state != CampaignState.DRAFT.value)
+                 .order_by(Campaign.start_date.desc(), Campaign.id.desc(), Batch.number))
+    if campaign_id:
+        statement = statement.where(Batch.campaign_id == campaign_id)
+    return list(db.session.execute(statement))
+
