@@ -42,6 +42,19 @@ def _amount_field(label):
     return StringField(label, render_kw={"inputmode": "decimal", "maxlength": 14, "placeholder": "0.00"})
 
 
+
+def _saved(save, message):
+    """Run ``save()`` and commit, flashing ``message`` (or ``message(result)``): (its result, {}) or, refused,
+    (None, the errors by field) with nothing written."""
+    try:
+        result = save()
+        db.session.commit()
+    except services.CampaignInvalid as exc:
+        db.session.rollback()
+        return None, exc.errors
+    flash(message(result) if callable(message) else message, "success")
+    return result, {}
+
 class CampaignForm(FlaskForm):
     """Carries the typed strings only; app.campaigns.rules decides."""
 
@@ -188,14 +201,9 @@ class CampaignView(BaseView):
         if request.method == "GET":
             form.category.data = CATEGORIES[0]
         elif form.validate_on_submit():
-            try:
-                campaign = services.create_campaign(g.user, form.values())
-                db.session.commit()
-            except services.CampaignInvalid as exc:
-                db.session.rollback()
-                errors = exc.errors
-            else:
-                flash(_l("报名活动已保存为草稿；请添加批次并填写奖励金额后发布。"), "success")
+            campaign, errors = _saved(lambda: services.create_campaign(g.user, form.values()),
+                                      _l("报名活动已保存为草稿；请添加批次并填写奖励金额后发布。"))
+            if campaign is not None:
                 return redirect(url_for(".show", campaign_id=campaign.id))
         return self.render_form(form, errors, None)
 
@@ -210,14 +218,9 @@ class CampaignView(BaseView):
         else:
             form = CampaignForm()
             if form.validate_on_submit():
-                try:
-                    services.update_campaign(g.user, campaign, form.values())
-                    db.session.commit()
-                except services.CampaignInvalid as exc:
-                    db.session.rollback()
-                    errors = exc.errors
-                else:
-                    flash(_l("报名活动已保存。"), "success")
+                saved, errors = _saved(lambda: services.update_campaign(g.user, campaign, form.values()) or campaign,
+                                       _l("报名活动已保存。"))
+                if saved is not None:
                     return redirect(url_for(".show", campaign_id=campaign.id))
         return self.render_form(form, errors, campaign)
 
@@ -237,14 +240,10 @@ class CampaignView(BaseView):
         form = BatchForm()
         if not form.validate_on_submit():
             return self.render_page(campaign, batch_form=form, status=400)
-        try:
-            batch = services.add_batch(g.user, campaign, form.values())
-            db.session.commit()
-        except services.CampaignInvalid as exc:
-            db.session.rollback()
-            form.errors_by_field = exc.errors
+        batch, form.errors_by_field = _saved(lambda: services.add_batch(g.user, campaign, form.values()),
+                                             lambda added: _l("已添加%(name)s。", name=added.name))
+        if batch is None:
             return self.render_page(db.session.get(Campaign, campaign_id), batch_form=form)
-        flash(_l("已添加%(name)s。", name=batch.name), "success")
         return redirect(url_for(".show", campaign_id=campaign.id) + "#batches")
 
     @expose("/<int:campaign_id>/batches/<int:batch_id>/edit", methods=["GET", "POST"])
@@ -259,15 +258,11 @@ class CampaignView(BaseView):
         form = BatchForm()
         if not form.validate_on_submit():
             return self.render_page(campaign, batch_form=form, editing=batch, status=400)
-        try:
-            services.update_batch(g.user, batch, form.values())
-            db.session.commit()
-        except services.CampaignInvalid as exc:
-            db.session.rollback()
-            form.errors_by_field = exc.errors
+        saved, form.errors_by_field = _saved(lambda: services.update_batch(g.user, batch, form.values()) or batch,
+                                             _l("批次已保存。"))
+        if saved is None:
             campaign = db.session.get(Campaign, campaign_id)
             return self.render_page(campaign, batch_form=form, editing=db.session.get(Batch, batch_id))
-        flash(_l("批次已保存。"), "success")
         return redirect(url_for(".show", campaign_id=campaign.id) + "#batches")
 
     @expose("/<int:campaign_id>/batches/<int:batch_id>/delete", methods=["POST"])
