@@ -10,6 +10,7 @@ from app.clock import iso_date, today
 from app.extensions import db
 from app.review.states import State
 from app.security.scoping import scope_filter, user_org
+from app.stats.home import home_panel
 
 #: The application list each role works from, the states it shows, and the state that waits for it.
 WORK_LISTS = (
@@ -65,4 +66,6 @@ class HomeView(IndexView):
             # The 申请单 of batches whose paper deadline has not passed (区县局（产业）工会 admins).
             district_requests=pending_on_home(user) if self.appbuilder.sm.has_access("can_edit", "DistrictRequestView")
             else [],
+            # The role's key figures and one chart (统计分析).
+            home_stats=home_panel(user, counts, self.appbuilder.sm.has_access),
         )

@@ -25,7 +25,7 @@ from app.campaigns.models import Batch, Campaign
 from app.extensions import db
 from app.orgs.models import Organisation, OrgKind
 from app.reference import data
-from app.review.display import reference_names
+from app.review.display import LEVEL_SHORT, reference_names
 from app.review.states import State
 from app.security.scoping import scope_filter, user_org
 
@@ -273,13 +273,13 @@ def _labels(dimension, user, keys):
     """[(key, label)] in the order the table lists them: every known value (zero rows included) where the
     list is short and fixed, then any other key the query found."""
     code = dimension.code
-    names = reference_names() if code in ("industry", "education", "unit_kind", "hukou", "level") else {}
+    names = reference_names() if code in ("industry", "education", "unit_kind", "hukou") else {}
     if code == "organisation":
         known = _organisation_labels(user, keys)
     elif code == "batch":
         known = _batch_labels(keys)
     elif code == "level":
-        known = [(c, names["skill_level"].get(c, t)) for c, t in data.SKILL_LEVELS if c in data.NEW_LEVEL_CODES]
+        known = [(c, LEVEL_SHORT[c]) for c, _t in data.SKILL_LEVELS if c in data.NEW_LEVEL_CODES]
     elif code == "variant":
         known = list(data.VARIANTS)
     elif code == "state":
@@ -287,7 +287,7 @@ def _labels(dimension, user, keys):
     elif code in ("industry", "education", "unit_kind"):
         known = list(names[code].items())
     elif code == "migrant":
-        known = [(True, "是"), (False, "否")]
+        known = [(True, "外来务工人员"), (False, "非外来务工人员")]
     elif code == "hukou":
         known = [(c, n) for c, n in names["province"].items() if c in keys]
     elif code == "age":

@@ -61,9 +61,9 @@
     return {
       color: PALETTE,
       tooltip: { trigger: 'item', valueFormatter: tooltipValue(c.kind) },
-      legend: { type: 'scroll', orient: 'vertical', right: 8, top: 'middle', textStyle: { fontSize: 12 } },
+      legend: { type: 'scroll', bottom: 0, textStyle: { fontSize: 12 } },
       series: [{
-        name: shortTitle(c.title), type: 'pie', radius: ['38%', '66%'], center: ['40%', '52%'],
+        name: shortTitle(c.title), type: 'pie', radius: ['34%', '60%'], center: ['50%', '46%'],
         avoidLabelOverlap: true, itemStyle: { borderColor: '#fff', borderWidth: 2 },
         label: { formatter: '{b}\n{c}（{d}%）', fontSize: 12 },
         data: items
@@ -80,7 +80,8 @@
       axisTick: { alignWithLabel: true },
       axisLabel: horizontal
         ? { width: 190, overflow: 'truncate', fontSize: 12 }
-        : { interval: 0, rotate: many ? 38 : 0, fontSize: 12, width: many ? 110 : 90, overflow: 'truncate' }
+        : { interval: 0, rotate: many ? 38 : 0, fontSize: 12, overflow: 'truncate',
+          width: many ? 110 : Math.max(70, Math.floor(900 / Math.max(labels.length, 1))) }
     };
     var money = cols.some(function (c) { return c.kind === 'money'; });
     var value = {
@@ -90,36 +91,80 @@
     };
     var series = cols.map(function (c, index) {
       var s = {
-        name: shortTitle(c.title), type: kind === 'line' ? 'line' : 'bar',
+        name: shortTitle(c.title), type: 'bar',
         data: data.rows.map(function (row) { return toNumber(row.values[c.code]); }),
         tooltip: { valueFormatter: tooltipValue(c.kind) },
         barMaxWidth: 34, emphasis: { focus: 'series' }
       };
-      if (kind === 'line') {
-        s.smooth = true;
-        s.symbolSize = 6;
-        s.areaStyle = { opacity: 0.12 };
-      } else if (labels.length <= 24) {
+      if (labels.length <= 24) {
         s.label = { show: true, position: horizontal ? 'right' : 'top', fontSize: 11, color: '#44546a',
           formatter: function (p) { return p.value ? format(p.value, c.kind) : ''; } };
       }
-      if (index === 0 && kind !== 'line') {
+      if (index === 0) {
         s.itemStyle = { borderRadius: horizontal ? [0, 3, 3, 0] : [3, 3, 0, 0] };
       }
       return s;
     });
-    var option = {
+    return {
       color: PALETTE,
-      tooltip: { trigger: 'axis', axisPointer: { type: kind === 'line' ? 'line' : 'shadow' } },
+      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
       legend: { show: cols.length > 1, top: 0, textStyle: { fontSize: 12 } },
-      grid: { left: 12, right: horizontal ? 56 : 20, top: cols.length > 1 ? 34 : 22,
-        bottom: kind === 'line' && labels.length > 31 ? 48 : 8, containLabel: true },
+      grid: { left: 12, right: horizontal ? 56 : 20, top: cols.length > 1 ? 34 : 22, bottom: 8, containLabel: true },
       xAxis: horizontal ? value : category,
       yAxis: horizontal ? category : value,
       series: series
     };
-    if (kind === 'line' && labels.length > 31) {
-      option.dataZoom = [{ type: 'slider', height: 18, bottom: 8 }, { type: 'inside' }];
+  }
+
+  var DAY = 24 * 3600 * 1000;
+
+  function dayValue(label) {
+    var parts = label.split('-');
+    return Date.UTC(+parts[0], +parts[1] - 1, +parts[2]);
+  }
+
+  function dayOption(data, cols) {
+    // Submissions per day on a time axis: a day without one is a zero inside a batch's weeks; a gap of
+    // more than two months (between batches or campaigns) breaks the line instead of drawing a slope.
+    var clusterStart = data.rows.length ? dayValue(data.rows[0].label) : 0;
+    var series = cols.map(function (c) {
+      var points = [];
+      var previous = null;
+      data.rows.forEach(function (row) {
+        var day = dayValue(row.label);
+        if (previous !== null) {
+          var gap = Math.round((day - previous) / DAY);
+          if (gap > 62) {
+            points.push([previous + DAY, null]);
+            clusterStart = day;
+          } else {
+            for (var d = previous + DAY; d < day; d += DAY) { points.push([d, 0]); }
+          }
+        }
+        points.push([day, toNumber(row.values[c.code])]);
+        previous = day;
+      });
+      return { name: shortTitle(c.title), type: 'line', data: points, showSymbol: points.length <= 45,
+        symbolSize: 5, connectNulls: false, areaStyle: { opacity: 0.12 },
+        tooltip: { valueFormatter: tooltipValue(c.kind) } };
+    });
+    var first = data.rows.length ? dayValue(data.rows[0].label) : 0;
+    var last = data.rows.length ? dayValue(data.rows[data.rows.length - 1].label) : 0;
+    var from = Math.max(clusterStart, last - 90 * DAY) - 2 * DAY;
+    var option = {
+      color: PALETTE,
+      tooltip: { trigger: 'axis' },
+      legend: { show: cols.length > 1, top: 0 },
+      grid: { left: 12, right: 24, top: 28, bottom: 44, containLabel: true },
+      xAxis: { type: 'time', minInterval: DAY, axisLabel: { formatter: '{yyyy}-{MM}-{dd}', hideOverlap: true } },
+      yAxis: { type: 'value', minInterval: 1, splitLine: { lineStyle: { type: 'dashed', color: '#e3e8ee' } } },
+      series: series
+    };
+    if (last - first > 90 * DAY) {
+      // A long span (several campaigns): open on the latest weeks of submissions (at most three months);
+      // the slider reaches the rest.
+      option.dataZoom = [{ type: 'slider', height: 18, bottom: 8, startValue: from, endValue: last + DAY,
+        labelFormatter: function (v) { return new Date(v).toISOString().slice(0, 10); } }, { type: 'inside' }];
     }
     return option;
   }
@@ -132,7 +177,15 @@
     head.appendChild(th);
     data.columns.forEach(function (c) {
       var cell = document.createElement('th');
-      cell.textContent = c.title;
+      var unit = c.title.match(/^(.*)(（元）)$/);
+      if (unit) {
+        // The unit on a line of its own keeps a narrow table narrow.
+        cell.appendChild(document.createTextNode(unit[1]));
+        cell.appendChild(document.createElement('br'));
+        cell.appendChild(document.createTextNode(unit[2]));
+      } else {
+        cell.textContent = c.title;
+      }
       cell.className = 'num';
       head.appendChild(cell);
     });
@@ -188,7 +241,8 @@
       el.style.height = Math.max(240, data.rows.length * 24 * Math.max(1, cols.length * 0.8) + 60) + 'px';
     }
     var chart = window.echarts.init(el, null, { renderer: 'canvas', locale: 'ZH' });
-    var option = kind === 'pie' ? pieOption(data, cols) : axisOption(data, cols, kind);
+    var option = kind === 'pie' ? pieOption(data, cols)
+      : kind === 'line' ? dayOption(data, cols) : axisOption(data, cols, kind);
     option.animationDuration = 400;
     option.toolbox = { right: 4, top: 0, feature: { saveAsImage: { title: '保存为图片', name: data.title } } };
     chart.setOption(option);
