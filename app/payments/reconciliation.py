@@ -21,7 +21,7 @@ from app.exports.xlsx import Column, write_xlsx
 from app.extensions import db
 from app.orgs.models import Organisation
 from app.payments.models import Transfer
-from app.payments.transfers import count_if, money
+from app.payments.transfers import money
 from app.reference import data
 from app.review.states import State
 from app.security.scoping import scope_filter
@@ -89,37 +89,45 @@ def _matching(level_column):
                 (level_column == data.SENIOR_TECHNICIAN, DistrictRequest.matching_senior_technician))
 
 
-def _sum_if(condition, value):
-    return func.sum(case((condition, value)))
-
-
 def _application_figures(user, campaign_id, batch_id, cutoff):
-    state = Application.state
-    funded, paid = state.in_(FUNDED), state == State.PAID.value
-    unpaid = state == State.FUNDED.value
-    overdue = and_(unpaid, Application.funded_on < cutoff)
-    statement = (
-        select(Application.district_id, Application.batch_id,
-               func.count(),
-               count_if(funded), _sum_if(funded, Application.city_amount), _sum_if(funded, _reward(Application.new_level)),
-               count_if(paid), _sum_if(paid, Application.city_amount), _sum_if(paid, Application.district_amount),
-               _sum_if(paid, _matching(Application.new_level)),
-               count_if(unpaid), _sum_if(unpaid, Application.city_amount),
-               count_if(overdue), _sum_if(overdue, Application.city_amount),
-               func.sum(_matching(Application.new_level)),
-               func.count(DistrictRequest.id))
-        .select_from(Application)
-        .join(Campaign, Campaign.id == Application.campaign_id)
-        .outerjoin(DistrictRequest, and_(DistrictRequest.organisation_id == Application.district_id,
-                                         DistrictRequest.batch_id == Application.batch_id,
-                                         DistrictRequest.state == DistrictRequestState.SUBMITTED.value))
+    """Two levels: the applications counted and summed per district, batch, level, state (and overdue or not)
+    with plain aggregates; then those few groups joined to the campaign's rewards and the submitted 申请单's
+    matching amounts (reward × count, matching × count) and summed per district × batch."""
+    overdue_flag = case((and_(Application.state == State.FUNDED.value, Application.funded_on < cutoff), 1),
+                        else_=0)
+    groups = (
+        select(Application.district_id.label("district_id"), Application.batch_id.label("batch_id"),
+               Application.campaign_id.label("campaign_id"), Application.new_level.label("level"),
+               Application.state.label("state"), overdue_flag.label("overdue"), func.count().label("n"),
+               func.sum(Application.city_amount).label("city"), func.sum(Application.district_amount).label("matching"))
         # The district column: an application's district lies in the user's subtree exactly when its unit does.
-        .where(state.in_(APPROVED), scope_filter(Application.district_id, user))
-        .group_by(Application.district_id, Application.batch_id))
+        .where(Application.state.in_(APPROVED), scope_filter(Application.district_id, user))
+        .group_by(Application.district_id, Application.batch_id, Application.campaign_id, Application.new_level,
+                  Application.state, overdue_flag))
     if campaign_id is not None:
-        statement = statement.where(Application.campaign_id == campaign_id)
+        groups = groups.where(Application.campaign_id == campaign_id)
     if batch_id is not None:
-        statement = statement.where(Application.batch_id == batch_id)
+        groups = groups.where(Application.batch_id == batch_id)
+    g = groups.subquery()
+    funded, paid, unpaid = g.c.state.in_(FUNDED), g.c.state == State.PAID.value, g.c.state == State.FUNDED.value
+    overdue = and_(unpaid, g.c.overdue == 1)
+
+    def total_if(condition, value):
+        return func.sum(case((condition, value)))
+
+    statement = (
+        select(g.c.district_id, g.c.batch_id, func.sum(g.c.n),
+               total_if(funded, g.c.n), total_if(funded, g.c.city), total_if(funded, _reward(g.c.level) * g.c.n),
+               total_if(paid, g.c.n), total_if(paid, g.c.city), total_if(paid, g.c.matching),
+               total_if(paid, _matching(g.c.level) * g.c.n),
+               total_if(unpaid, g.c.n), total_if(unpaid, g.c.city), total_if(overdue, g.c.n),
+               total_if(overdue, g.c.city), func.sum(_matching(g.c.level) * g.c.n), func.count(DistrictRequest.id))
+        .select_from(g)
+        .join(Campaign, Campaign.id == g.c.campaign_id)
+        .outerjoin(DistrictRequest, and_(DistrictRequest.organisation_id == g.c.district_id,
+                                         DistrictRequest.batch_id == g.c.batch_id,
+                                         DistrictRequest.state == DistrictRequestState.SUBMITTED.value))
+        .group_by(g.c.district_id, g.c.batch_id))
     return db.session.execute(statement).all()
 
 
@@ -168,18 +176,19 @@ def reconciliation_rows(user, campaign_id=None, batch_id=None, day=None):
     days = unpaid_days()
     cutoff = day - timedelta(days=days)
     rows = {}
-    for (district_id, b_id, approved, funded, funded_total, funded_expected, paid, paid_city, paid_matching,
-         paid_matching_expected, unpaid, unpaid_total, overdue, overdue_total, committed,
-         with_request) in _application_figures(user, campaign_id, batch_id, cutoff):
+    for figures in _application_figures(user, campaign_id, batch_id, cutoff):
+        (district_id, b_id, approved, funded, funded_total, funded_expected, paid, paid_city, paid_matching,
+         paid_matching_expected, unpaid, unpaid_total, overdue, overdue_total, committed, with_request) = figures
+        with_request = bool(with_request)
         rows[(district_id, b_id)] = ReconRow(
-            district_id, b_id, approved=int(approved), funded=int(funded),
+            district_id, b_id, approved=int(approved or 0), funded=int(funded or 0),
             funded_total=money(funded_total) or ZERO,
-            funded_expected=money(funded_expected) if int(funded) else ZERO,
-            paid=int(paid), paid_city=money(paid_city) or ZERO, paid_matching=money(paid_matching) or ZERO,
-            paid_matching_expected=(money(paid_matching_expected) or ZERO) if int(with_request) else None,
-            unpaid=int(unpaid), unpaid_total=money(unpaid_total) or ZERO, overdue=int(overdue),
+            funded_expected=money(funded_expected) if funded else ZERO,
+            paid=int(paid or 0), paid_city=money(paid_city) or ZERO, paid_matching=money(paid_matching) or ZERO,
+            paid_matching_expected=(money(paid_matching_expected) or ZERO) if with_request else None,
+            unpaid=int(unpaid or 0), unpaid_total=money(unpaid_total) or ZERO, overdue=int(overdue or 0),
             overdue_total=money(overdue_total) or ZERO,
-            committed_matching=money(committed) if int(with_request) else None)
+            committed_matching=money(committed) if with_request else None)
     for district_id, b_id, transfers, total in _transfer_figures(user, campaign_id, batch_id):
         row = rows.setdefault((district_id, b_id), ReconRow(district_id, b_id))
         row.transfers, row.transfer_total = int(transfers), money(total) or ZERO
