@@ -91,11 +91,15 @@ AGE_BANDS = ((AGE_FIRST, f"{AGE_FIRST}岁以下"),
              (None, f"{AGE_LAST}岁及以上"))
 
 
-def age_band():
-    """The index in AGE_BANDS of the applicant's age at the issue date (arithmetic, not a chain of tests)."""
-    age = age_at_issue()
+def banded(age):
+    """The index in AGE_BANDS of an age (arithmetic, not a chain of tests)."""
     return case((age < AGE_FIRST, 0), (age >= AGE_LAST, len(AGE_BANDS) - 1),
                 else_=(age - AGE_FIRST) // AGE_STEP + 1)
+
+
+def age_band():
+    """The index in AGE_BANDS of the applicant's age at the issue date."""
+    return banded(age_at_issue())
 
 
 # -- measures -------------------------------------------------------------------------------------------
@@ -373,16 +377,28 @@ def _aggregates(*keys):
             func.sum(Application.district_amount))
 
 
+def _grouped(dimension, user, flt):
+    """SELECT key, state, count, sums … GROUP BY key, state over the user's scoped, filtered rows."""
+    where = (*conditions(user, flt), *dimension.extra_conditions())
+    if dimension.code != "age":
+        key = dimension.key(user).label("key")
+        return select(*_aggregates(key)).where(*where).group_by(key, Application.state)
+    # The band tests the age up to three times: compute it once per row in a subquery that the planner
+    # keeps apart (OFFSET 0), then band and group the computed column.
+    rows = (select(age_at_issue().label("age"), Application.state, Application.city_amount,
+                   Application.district_amount).where(*where).offset(0).subquery())
+    band = banded(rows.c.age).label("key")
+    return (select(band, rows.c.state, func.count(), func.sum(rows.c.city_amount), func.sum(rows.c.district_amount))
+            .group_by(band, rows.c.state))
+
+
 def table(user, flt, dimension):
     """The table of ``dimension`` (a code or a Dimension) for the user's scope and filter: one query,
     grouped by the dimension's key and the state."""
     if isinstance(dimension, str):
         dimension = DIMENSIONS[dimension]
     measures = [MEASURES[code] for code in dimension.measures]
-    key = dimension.key(user).label("key")
-    statement = (select(*_aggregates(key))
-                 .where(*conditions(user, flt), *dimension.extra_conditions())
-                 .group_by(key, Application.state))
+    statement = _grouped(dimension, user, flt)
     groups = {}
     for raw_key, state, count, city, district in db.session.execute(statement):
         groups.setdefault(_normal_key(dimension, raw_key), []).append(

@@ -71,17 +71,19 @@
     };
   }
 
-  function axisOption(data, cols, kind) {
+  function axisOption(data, cols, kind, width) {
     var labels = data.rows.map(function (row) { return row.label; });
     var horizontal = kind === 'hbar';
-    var many = labels.length > 12;
+    // Labels lie flat while each fits under its own bar (12 px a character), else they slant.
+    var room = Math.floor((width - 80) / Math.max(labels.length, 1));
+    var longest = Math.max.apply(null, labels.map(function (l) { return l.length; }).concat([0])) * 12;
+    var slant = longest > room;
     var category = {
       type: 'category', data: labels, inverse: horizontal,
       axisTick: { alignWithLabel: true },
       axisLabel: horizontal
         ? { width: 190, overflow: 'truncate', fontSize: 12 }
-        : { interval: 0, rotate: many ? 38 : 0, fontSize: 12, overflow: 'truncate',
-          width: many ? 110 : Math.max(70, Math.floor(900 / Math.max(labels.length, 1))) }
+        : { interval: 0, rotate: slant ? 35 : 0, fontSize: 12, overflow: 'truncate', width: slant ? 110 : room }
     };
     var money = cols.some(function (c) { return c.kind === 'money'; });
     var value = {
@@ -242,7 +244,7 @@
     }
     var chart = window.echarts.init(el, null, { renderer: 'canvas', locale: 'ZH' });
     var option = kind === 'pie' ? pieOption(data, cols)
-      : kind === 'line' ? dayOption(data, cols) : axisOption(data, cols, kind);
+      : kind === 'line' ? dayOption(data, cols) : axisOption(data, cols, kind, el.clientWidth);
     option.animationDuration = 400;
     option.toolbox = { right: 4, top: 0, feature: { saveAsImage: { title: '保存为图片', name: data.title } } };
     chart.setOption(option);
