@@ -4,11 +4,22 @@ the district's 发放情况备案 (payment report) back to the city centre.
 Applications keep their own amounts and dates (city_amount, funded_on, district_amount, paid_on); a transfer
 groups the applications funded together under one voucher, a report keeps what the district stated.
 """
-from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, Numeric, String, UniqueConstraint
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, Numeric, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.applications.models import Application
 from app.clock import utcnow
 from app.models_base import Model
+
+#: The states 对账 counts (终审通过 and the money states after it).
+MONEY_STATES = text("state IN ('final_approved', 'funded', 'paid')")
+
+# 对账 reads every money column of these rows: with this partial covering index PostgreSQL answers it from the
+# index alone (a district: its range; the city: the index, a third of the table) instead of the whole table.
+Index("ix_applications_money", Application.district_id, Application.state, Application.batch_id,
+      Application.campaign_id, Application.new_level,
+      postgresql_include=["funded_on", "city_amount", "district_amount"],
+      postgresql_where=MONEY_STATES, sqlite_where=MONEY_STATES)
 
 
 class Transfer(Model):

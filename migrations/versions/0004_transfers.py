@@ -1,5 +1,5 @@
 """transfers: the city's 划拨 per district and batch (voucher, day, count, total) with the applications it
-funded, and the district's 发放情况备案 (payment reports)
+funded, the district's 发放情况备案 (payment reports), and the 对账 query's covering index on applications
 
 Revision ID: 0004
 Revises: 0003
@@ -17,7 +17,15 @@ branch_labels = None
 depends_on = None
 
 
+MONEY_STATES = sa.text("state IN ('final_approved', 'funded', 'paid')")
+
+
 def upgrade():
+    # The 对账 query's partial covering index (app/payments/models.py).
+    op.create_index('ix_applications_money', 'applications',
+                    ['district_id', 'state', 'batch_id', 'campaign_id', 'new_level'],
+                    postgresql_include=['funded_on', 'city_amount', 'district_amount'],
+                    postgresql_where=MONEY_STATES, sqlite_where=MONEY_STATES)
     op.create_table('transfers',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('district_id', sa.Integer(), nullable=False),
@@ -74,6 +82,7 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_index('ix_applications_money', table_name='applications')
     with op.batch_alter_table('payment_reports', schema=None) as batch_op:
         batch_op.drop_index('ix_payment_reports_district_batch')
     op.drop_table('payment_reports')
