@@ -17,6 +17,7 @@ from app.campaigns.models import Batch, Campaign, CampaignState
 from app.extensions import db
 from app.orgs.models import Organisation, OrgKind
 from app.orgs.services import create_org
+from app.payments import transfers
 from app.reference import data
 from app.review import services, workflow
 from app.review.states import State
@@ -104,16 +105,18 @@ def load_demo(today=None):
                      description=f"{day.year}年度上海职工晋升技师、高级技师奖励计划：本市工会会员首次获得技师、"
                                  "高级技师证书的，由所在基层工会网上申报，区县局（产业）工会初审，市职工技协服务中心终审。")
     # History: every district submitted its 申请单 on the paper deadline, then paid.
-    serial, payments = _applications(rng, users, history, HISTORY_COUNTS, day, first=1)
+    serial, money = _applications(rng, users, history, HISTORY_COUNTS, day, first=1)
     _requests(users, history, _paper_day, submitting=tuple(DEMO_UNITS))
-    _pay(payments, _paper_day(history.batches[-1]) + timedelta(days=20))
+    _fund(money, lambda batch: _paper_day(batch) + timedelta(days=10))
+    _pay(money, _paper_day(history.batches[-1]) + timedelta(days=20))
     # This year: 宝山 and 虹口 have submitted their 申请单 and paid a few workers, 浦东 has only saved its
     # own, 闵行 has not started; the pending rows wait for their districts.
-    _serial, payments = _applications(rng, users, live, LIVE_COUNTS, day, first=serial,
-                                      paying_districts=("宝山区总工会", "虹口区总工会"))
+    _serial, money = _applications(rng, users, live, LIVE_COUNTS, day, first=serial,
+                                   paying_districts=("宝山区总工会", "虹口区总工会"))
+    _fund(money, lambda _batch: _latest(day) + timedelta(minutes=5))
     _requests(users, live, lambda _batch: _latest(day) + timedelta(minutes=10),
               submitting=("宝山区总工会", "虹口区总工会"), drafting=("浦东新区总工会",))
-    _pay(payments, _latest(day) + timedelta(minutes=20))
+    _pay(money, _latest(day) + timedelta(minutes=20))
     db.session.commit()
     return True
 
@@ -150,11 +153,12 @@ def _campaign(name, creator, state, start, end, cert_from, batch_dates, descript
 
 def _applications(rng, users, campaign, counts, today, first, paying_districts=None):
     """Applications of ``campaign`` over its open or past batches, ``counts[state]`` ending in each state,
-    moved along their paths up to 已发放至职工; returns (next serial, the payments still to record)."""
+    moved along their paths up to the money steps; returns (next serial, [(application, target state,
+    actors)] of those still to be funded and paid)."""
     clerks = [u for u in users.values() if u.roles[0].name == GRASSROOTS]
     admins = {u.organisation_id: u for u in users.values() if u.roles[0].name == DISTRICT_ADMIN}
     batches = [b for b in campaign.batches if b.opens_on <= today]
-    n, payments = first, []
+    n, money = first, []
     for state, count in counts.items():
         paying = [c for c in clerks if paying_districts is None or c.organisation.parent.name in paying_districts]
         for _ in range(count):
@@ -164,9 +168,9 @@ def _applications(rng, users, campaign, counts, today, first, paying_districts=N
             application = _demo_application(rng, n, clerk, clerk.organisation.parent, campaign, batch)
             actors = {GRASSROOTS: clerk, DISTRICT_ADMIN: admins[clerk.organisation.parent_id],
                       SYSTEM_ADMIN: users["admin"], FINANCE: users["caiwu"]}
-            payments += _replay(application, state, actors, today)
+            money += _replay(application, state, actors, today)
             n += 1
-    return n, payments
+    return n, money
 
 
 def _paper_day(batch):
@@ -181,8 +185,9 @@ def _latest(today):
 
 def _replay(application, state, actors, today):
     """Submit ``application`` and move it towards ``state`` through the real transitions, a few days apart
-    and never later than ``_latest(today)``. 已发放至职工 needs the district's submitted 申请单: it is
-    returned as (application, actor) for after the 申请单 are in."""
+    and never later than ``_latest(today)``. The money steps go as finance and the districts take them (a
+    transfer per district and batch, payment after the 申请单): [(application, state, actors)] is returned
+    for them."""
     moment = application.submitted_at.replace(tzinfo=timezone.utc).astimezone(clock.SHANGHAI)
     with clock.at(moment):
         db.session.add(application)
@@ -192,8 +197,8 @@ def _replay(application, state, actors, today):
     step = min(timedelta(days=3), (_latest(today) - moment) / (len(path) + 1)) if path else timedelta(0)
     for transition in path:
         actor = actors[transition.roles[0]]
-        if transition.name == "record_payment":
-            return [(application, actor)]
+        if transition.name == "fund":
+            return [(application, state, actors)]
         moment += step
         with clock.at(moment):
             services.apply_transition(application, actor, transition.name, comment=COMMENTS.get(transition.name))
@@ -223,10 +228,28 @@ def _requests(users, campaign, moment_for, submitting, drafting=()):
                     pass  # nothing of this district was approved in this batch: no 申请单 to submit
 
 
-def _pay(payments, moment):
+def _fund(money, moment_for):
+    """奖励资金划拨: one transfer per district and batch of the applications meant to be funded."""
+    groups = {}
+    for application, _state, actors in money:
+        groups.setdefault((application.district_id, application.batch_id), []).append((application, actors))
+    for number, rows in enumerate(groups.values(), start=1):
+        application, actors = rows[0]
+        batch = application.batch
+        moment = moment_for(batch)
+        form = {"transferred_on": moment.date().isoformat(),
+                "voucher_no": f"沪工财〔{batch.opens_on.year}〕{batch.number}-{number:03d}号"}
+        with clock.at(moment):
+            transfers.fund_transfer(actors[FINANCE], application.district, batch, form,
+                                    targets=[(a.id, a.version) for a, _actors in rows])
+
+
+def _pay(money, moment):
+    """已发放至职工 of the applications meant to end paid (after their district's 申请单 was submitted)."""
     with clock.at(moment):
-        for application, actor in payments:
-            services.apply_transition(application, actor, "record_payment")
+        for application, state, actors in money:
+            if state == State.PAID:
+                services.apply_transition(application, actors[DISTRICT_ADMIN], "record_payment")
 
 
 def _demo_application(rng, n, clerk, district, campaign, batch):

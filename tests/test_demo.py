@@ -85,3 +85,17 @@ def test_the_demo_loads_once(app, db, clock):
     count = db.session.scalar(db.select(db.func.count(Application.id)))
     assert load_demo() is False
     assert db.session.scalar(db.select(db.func.count(Application.id))) == count
+
+
+def test_demo_money_went_through_transfers_and_the_requests(app, db, clock):
+    from app.payments.reconciliation import reconciliation_rows
+
+    clock.set(date(2026, 11, 25))
+    load_demo()
+    history, live = campaigns(db)
+    admin = db.session.scalar(db.select(AppUser).where(AppUser.username == "admin"))
+    for campaign in (history, live):
+        rows = reconciliation_rows(admin, campaign_id=campaign.id)
+        assert rows and sum(r.funded for r in rows) > 0
+        for row in rows:
+            assert {f.code for f in row.flags} <= {"paid_city", "overdue"}, [f.message for f in row.flags]
