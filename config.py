@@ -29,6 +29,8 @@ class Config:
         self.SESSION_COOKIE_SECURE = self.APP_ENV == "production"
         #: How many reverse proxies in front of the app set X-Forwarded-For/-Proto (0: none, trust no header).
         self.TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+        #: 对账 flags rows funded but not paid to workers for more than this many days.
+        self.RECONCILIATION_UNPAID_DAYS = int(os.environ.get("RECONCILIATION_UNPAID_DAYS", "30"))
 
     # Flask / Flask-SQLAlchemy
     SQLALCHEMY_TRACK_MODIFICATIONS = False

@@ -26,7 +26,6 @@ from app.reference import data
 from app.review.states import State
 from app.security.scoping import scope_filter
 
-DEFAULT_UNPAID_DAYS = 30
 EXPORT_KIND = "reconciliation_xlsx"
 APPROVED = (State.FINAL_APPROVED.value, State.FUNDED.value, State.PAID.value)
 FUNDED = (State.FUNDED.value, State.PAID.value)
@@ -34,11 +33,8 @@ ZERO = Decimal("0.00")
 
 
 def unpaid_days():
-    """N of "funded but not paid for more than N days" (config RECONCILIATION_UNPAID_DAYS, default 30)."""
-    try:
-        return max(int(current_app.config.get("RECONCILIATION_UNPAID_DAYS", DEFAULT_UNPAID_DAYS)), 0)
-    except (TypeError, ValueError):
-        return DEFAULT_UNPAID_DAYS
+    """N of "funded but not paid for more than N days" (setting RECONCILIATION_UNPAID_DAYS)."""
+    return max(int(current_app.config["RECONCILIATION_UNPAID_DAYS"]), 0)
 
 
 @dataclass

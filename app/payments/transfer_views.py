@@ -7,7 +7,7 @@
 
 A district, batch or transfer outside the user's scope answers 404.
 """
-from flask import abort, g, redirect, request, url_for
+from flask import abort, g, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError

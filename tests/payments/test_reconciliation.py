@@ -111,7 +111,7 @@ def test_funded_but_unpaid_is_a_difference_and_overdue_after_n_days(db, world, a
     try:
         assert codes(row_of(world.city_admin, campaign)) == ["paid_city"]
     finally:
-        app.config.pop("RECONCILIATION_UNPAID_DAYS")
+        app.config["RECONCILIATION_UNPAID_DAYS"] = 30
 
 
 def test_matching_paid_other_than_the_requests_amount_is_flagged(db, world):
