@@ -83,7 +83,9 @@ def test_blank_forms_are_printable_pages_laid_out_like_the_notice(app, db, clien
     response = client.get(f"/public/campaign/{campaign.id}/form/{number}")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert f"附件{number}" in html and "@page { size: A4 portrait" in html and 'id="print-button"' in html
+    assert f"附件{number}" in html and 'id="print-button"' in html
+    assert "/static/css/paper.css" in html and "/static/js/print.js" in html and "<style" not in html
+    assert "@page { size: A4 portrait" in client.get("/static/css/paper.css").get_data(as_text=True)
     for word in words:
         assert word in html, word
 
