@@ -31,6 +31,10 @@ def test_district_admin_creates_a_grassroots_account_that_reaches_apply(app, db,
     # The login page: 用户名, 密码 and a captcha image drawn by the server.
     page.goto("/login/")
     assert page.locator("#captcha-image").evaluate("img => img.complete && img.naturalWidth") == 140
+    first = page.get_attribute("#captcha-image", "src")
+    page.click("#captcha-image")  # 看不清？点击换一张
+    page.wait_for_function("first => document.getElementById('captcha-image').getAttribute('src') !== first", arg=first)
+    page.wait_for_function("() => { const i = document.getElementById('captcha-image'); return i.complete && i.naturalWidth == 140; }")
     page.screenshot(path=str(tmp_path / "login.png"), full_page=True)
     fill_login(page, "baoshan", PASSWORD)
     change_password(page, PASSWORD, "Bs#2015admin")
