@@ -8,16 +8,16 @@ Addresses carry the batch and the organisation; an organisation outside the user
 """
 import re
 import tempfile
-from urllib.parse import quote
 
-from flask import abort, flash, g, redirect, request, send_file, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
 
 from app.campaigns import requests as svc
 from app.clock import iso_date, iso_minute, local_time, today
+from app.exports.downloads import xlsx_response
 from app.exports.services import record_export
-from app.exports.xlsx import XLSX_MIMETYPE, write_xlsx
+from app.exports.xlsx import write_xlsx
 from app.extensions import db
 from app.orgs.models import OrgKind
 from app.security.scoping import SUBTREE, UNIT
@@ -203,12 +203,7 @@ class DistrictRequestAdminView(_RequestPages):
         count = write_xlsx(target, svc.excel_columns(), svc.excel_rows(rows, local_time), sheet_title="申请单汇总")
         record_export(g.user, EXPORT_KIND, f"报名活动：{batch.campaign.name}；批次：{batch.name}", count, file_name)
         db.session.commit()
-        target.seek(0)
-        response = send_file(target, mimetype=XLSX_MIMETYPE, as_attachment=True, download_name=file_name)
-        response.headers["Content-Disposition"] = (
-            f'attachment; filename="district_requests_{day:%Y%m%d}.xlsx"; '
-            f"filename*=UTF-8''{quote(file_name)}")
-        return response
+        return xlsx_response(target, file_name, f"district_requests_{day:%Y%m%d}.xlsx")
 
     @expose("/<int:batch_id>/<int:org_id>/print")
     @has_access

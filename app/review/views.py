@@ -8,9 +8,9 @@ HTTP only: every decision goes through app.review.decisions to the services (wor
 lock, audit record). Decisions are POST forms with the CSRF token and the version the user saw.
 """
 import tempfile
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
-from flask import abort, flash, g, redirect, request, send_file, session, url_for
+from flask import abort, flash, g, redirect, request, session, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.actions import action
 from flask_appbuilder.models.filters import BaseFilter
@@ -24,7 +24,7 @@ from app.campaigns.models import Batch, Campaign
 from app.clock import local_time
 from app.clock import today as shanghai_today
 from app.exports import summary
-from app.exports.xlsx import XLSX_MIMETYPE
+from app.exports.downloads import xlsx_response
 from app.extensions import db
 from app.payments import services as payments
 from app.reference import data
@@ -365,13 +365,7 @@ class ReviewModelView(ScopedModelView):
             organisation=organisation.name if organisation else None, campaign=campaign.name if campaign else None,
             batch=batch.name if batch else None)
         db.session.commit()
-        target.seek(0)
-        response = send_file(target, mimetype=XLSX_MIMETYPE, as_attachment=True, download_name=file_name)
-        # An ASCII name for old clients, the Chinese one (RFC 5987) for every current browser.
-        response.headers["Content-Disposition"] = (
-            f'attachment; filename="summary_{shanghai_today():%Y%m%d}.xlsx"; '
-            f"filename*=UTF-8''{quote(file_name)}")
-        return response
+        return xlsx_response(target, file_name, f"summary_{shanghai_today():%Y%m%d}.xlsx")
 
 
 def _amount_or_problem(amount_for, item, wanted):
