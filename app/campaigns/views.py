@@ -42,7 +42,6 @@ def _amount_field(label):
     return StringField(label, render_kw={"inputmode": "decimal", "maxlength": 14, "placeholder": "0.00"})
 
 
-
 def _saved(save, message):
     """Run ``save()`` and commit, flashing ``message`` (or ``message(result)``): (its result, {}) or, refused,
     (None, the errors by field) with nothing written."""
@@ -54,6 +53,19 @@ def _saved(save, message):
         return None, exc.errors
     flash(message(result) if callable(message) else message, "success")
     return result, {}
+
+
+def _committed(act):
+    """Run ``act()`` and commit: True, or refused, False with the reason flashed and nothing written."""
+    try:
+        act()
+        db.session.commit()
+    except services.CampaignRefused as exc:
+        db.session.rollback()
+        flash(str(exc), "danger")
+        return False
+    return True
+
 
 class CampaignForm(FlaskForm):
     """Carries the typed strings only; app.campaigns.rules decides."""
@@ -271,13 +283,7 @@ class CampaignView(BaseView):
         campaign = self.campaign_or_404(campaign_id)
         batch = self.batch_or_404(campaign, batch_id)
         name = batch.name
-        try:
-            services.delete_batch(g.user, batch)
-            db.session.commit()
-        except services.CampaignRefused as exc:
-            db.session.rollback()
-            flash(str(exc), "danger")
-        else:
+        if _committed(lambda: services.delete_batch(g.user, batch)):
             flash(_l("已删除%(name)s。", name=name), "success")
         return redirect(url_for(".show", campaign_id=campaign_id) + "#batches")
 
@@ -290,13 +296,7 @@ class CampaignView(BaseView):
         if service is None:
             abort(404)
         campaign = self.campaign_or_404(campaign_id)
-        try:
-            service(g.user, campaign)
-            db.session.commit()
-        except services.CampaignRefused as exc:
-            db.session.rollback()
-            flash(str(exc), "danger")
-        else:
+        if _committed(lambda: service(g.user, campaign)):
             flash(_l("报名活动“%(name)s”现为%(state)s。", name=campaign.name, state=campaign.state_title), "success")
         return redirect(url_for(".show", campaign_id=campaign_id))
 
@@ -305,12 +305,7 @@ class CampaignView(BaseView):
     def delete(self, campaign_id):
         campaign = self.campaign_or_404(campaign_id)
         name = campaign.name
-        try:
-            services.delete_campaign(g.user, campaign)
-            db.session.commit()
-        except services.CampaignRefused as exc:
-            db.session.rollback()
-            flash(str(exc), "danger")
+        if not _committed(lambda: services.delete_campaign(g.user, campaign)):
             return redirect(url_for(".show", campaign_id=campaign_id))
         flash(_l("报名活动“%(name)s”已删除。", name=name), "success")
         return redirect(url_for(".list"))
