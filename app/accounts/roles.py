@@ -31,6 +31,14 @@ FAB_SECURITY_VIEWS = {
     "UserStatsChartView": ("can_chart",),
 }
 
+#: What both city roles see of every district: transfers, 发放情况备案, 对账 and 统计分析.
+CITY_OVERVIEW_VIEWS = {
+    "TransferView": READ,
+    "PaymentReportView": ("can_list", "can_show", "can_print", "can_excel"),
+    "ReconciliationView": ("can_list", "can_excel"),
+    "StatsView": STATS,
+}
+
 ROLE_VIEWS = {
     SYSTEM_ADMIN: {
         **FAB_SECURITY_VIEWS,
@@ -45,20 +53,14 @@ ROLE_VIEWS = {
         "ApplicationDocumentView": DOCUMENTS,
         "FinalReviewModelView": REVIEW + ("approve_final", "reject_final", "void"),
         "DistrictRequestAdminView": ("can_list", "can_show", "can_return", "can_excel", "can_print"),
-        "TransferView": READ,
-        "PaymentReportView": ("can_list", "can_show", "can_print", "can_excel"),
-        "ReconciliationView": ("can_list", "can_excel"),
-        "StatsView": STATS,
+        **CITY_OVERVIEW_VIEWS,
     },
     FINANCE: {
         "CampaignView": READ,
         "FundingModelView": REVIEW + ("fund",),
         # 奖励资金划拨: what is due per district and batch, funded a row or ticked rows at a time.
         "FundingDueView": ("can_list", "can_show", "can_fund"),
-        "TransferView": READ,
-        "PaymentReportView": ("can_list", "can_show", "can_print", "can_excel"),
-        "ReconciliationView": ("can_list", "can_excel"),
-        "StatsView": STATS,
+        **CITY_OVERVIEW_VIEWS,
     },
     DISTRICT_ADMIN: {
         "CampaignView": READ,
