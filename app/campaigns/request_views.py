@@ -26,6 +26,11 @@ EXPORT_KIND = "district_requests_xlsx"
 _UNSAFE_FILE_CHARS = re.compile(r'[\\/:*?"<>|\s]+')
 
 
+def _state_title(code):
+    """A 申请单's state as its trail shows it."""
+    return {"draft": _("已填写"), "submitted": _("已提交")}.get(code, code)
+
+
 def paper_title(organisation):
     """The form's own title: 附件3 (区县) or 附件4 (产业局)."""
     suffix = "产业局" if organisation.kind == OrgKind.INDUSTRY.value else "区县"
@@ -58,7 +63,7 @@ class _RequestPages(BaseView):
             count_labels=svc.COUNT_LABELS, deadline_passed=svc.paper_deadline_passed(batch, day),
             is_industry=organisation.kind == OrgKind.INDUSTRY.value, paper_title=paper_title(organisation),
             trail=item.events if item is not None else [], action_titles=svc.ACTION_TITLES,
-            state_titles={"draft": _("已填写"), "submitted": _("已提交")}, iso_minute=iso_minute,
+            state_title=_state_title, iso_minute=iso_minute,
             iso_date=iso_date, editable=self.editable,
         )
 

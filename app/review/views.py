@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from app.applications.attachments import KIND_TITLES
 from app.applications.models import Application
 from app.campaigns.models import Batch, Campaign
-from app.clock import local_time
+from app.clock import iso_minute, local_time
 from app.clock import today as shanghai_today
 from app.exports import summary
 from app.exports.downloads import xlsx_response
@@ -217,7 +217,7 @@ class ReviewModelView(ScopedModelView):
                                                         "record_payment" in names)
         return self.render_template(
             "review/show.html", title=self.show_title, item=item, fields=application_fields(item),
-            trail=item.reviews, action_titles=workflow.ACTION_TITLES, title_of=title_of, local_time=local_time,
+            trail=item.reviews, action_titles=workflow.ACTION_TITLES, title_of=title_of, local_time=local_time, iso_minute=iso_minute,
             attachments=item.attachments, attachment_url=attachment_url, print_url=print_url(item),
             attachment_kinds=KIND_TITLES, decisions=allowed,
             defaults=self.decision_defaults(item, today), errors=errors or {}, form=form or {},
