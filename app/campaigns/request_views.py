@@ -6,7 +6,6 @@
 
 Addresses carry the batch and the organisation; an organisation outside the user's scope answers 404.
 """
-import re
 import tempfile
 
 from flask import abort, flash, g, redirect, request, url_for
@@ -16,14 +15,13 @@ from flask_babel import gettext as _
 from app.campaigns import requests as svc
 from app.clock import iso_date, iso_minute, local_time, today
 from app.exports.downloads import xlsx_response
-from app.exports.services import record_export
+from app.exports.services import export_file_name, record_export
 from app.exports.xlsx import write_xlsx
 from app.extensions import db
 from app.orgs.models import OrgKind
 from app.security.scoping import SUBTREE, UNIT
 
 EXPORT_KIND = "district_requests_xlsx"
-_UNSAFE_FILE_CHARS = re.compile(r'[\\/:*?"<>|\s]+')
 
 
 def _state_title(code):
@@ -202,8 +200,7 @@ class DistrictRequestAdminView(_RequestPages):
             abort(404)
         rows = svc.batch_rows(g.user, batch)
         day = today()
-        parts = ["申请单汇总", batch.campaign.name, batch.name, f"{day:%Y%m%d}"]
-        file_name = "_".join(_UNSAFE_FILE_CHARS.sub("", p) for p in parts) + ".xlsx"
+        file_name = export_file_name("申请单汇总", batch.campaign.name, batch.name, f"{day:%Y%m%d}")
         target = tempfile.TemporaryFile()
         count = write_xlsx(target, svc.excel_columns(), svc.excel_rows(rows, local_time), sheet_title="申请单汇总")
         record_export(g.user, EXPORT_KIND, f"报名活动：{batch.campaign.name}；批次：{batch.name}", count, file_name)

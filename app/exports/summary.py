@@ -4,7 +4,6 @@ application, every form field plus where it came from, its state and the last re
 A (columns, rows) builder for the generic writer in app.exports.xlsx, and the export itself (file name,
 writing, the export record); rows are streamed from the database in chunks, never loaded whole.
 """
-import re
 
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
@@ -14,7 +13,7 @@ from app.accounts.models import AppUser
 from app.applications.models import Application
 from app.applications.rules import DATE_FIELDS, FIELD_LABELS
 from app.campaigns.models import Batch, Campaign
-from app.exports.services import record_export
+from app.exports.services import export_file_name, record_export
 from app.exports.xlsx import Column, write_xlsx
 from app.extensions import db
 from app.orgs.models import Organisation
@@ -97,13 +96,10 @@ def summary_rows(user, flt):
                *(field_value(f, v, names) for f, v in zip(fields, values)), *tail)
 
 
-_UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
-
-
 def summary_file_name(organisation, campaign, batch, day):
     """汇总表_<organisation>_<campaign>_<batch>_<date>.xlsx, without characters a file name cannot hold."""
-    parts = ["汇总表", organisation or "全部组织", campaign or "全部活动", batch or "全部批次", f"{day:%Y%m%d}"]
-    return "_".join(_UNSAFE.sub("", part) for part in parts) + ".xlsx"
+    return export_file_name("汇总表", organisation or "全部组织", campaign or "全部活动", batch or "全部批次",
+                            f"{day:%Y%m%d}")
 
 
 def export_summary(target, user, flt, *, description, organisation=None, campaign=None, batch=None):

@@ -5,7 +5,6 @@ transfers), each difference flagged.
 The page and its Excel export are built from the same :func:`reconciliation_rows`, so they show the same
 numbers. No HTTP here.
 """
-import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
@@ -16,7 +15,7 @@ from sqlalchemy import and_, case, func, select
 from app import clock
 from app.applications.models import Application
 from app.campaigns.models import Batch, Campaign, DistrictRequest, DistrictRequestState
-from app.exports.services import record_export
+from app.exports.services import export_file_name, record_export
 from app.exports.xlsx import Column, write_xlsx
 from app.extensions import db
 from app.orgs.models import Organisation
@@ -246,14 +245,10 @@ def excel_rows(rows):
                "；".join(f.message for f in r.flags) or "无")
 
 
-_UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
-
-
 def export_reconciliation(target, user, rows, *, description):
     """Write ``rows`` to ``target`` and record the export (the caller commits); returns the file name."""
     org = getattr(user, "organisation", None)
-    parts = ["对账", org.name if org else "", f"{clock.today():%Y%m%d}"]
-    file_name = "_".join(_UNSAFE.sub("", p) for p in parts if p) + ".xlsx"
+    file_name = export_file_name("对账", org.name if org else "", f"{clock.today():%Y%m%d}")
     count = write_xlsx(target, excel_columns(), excel_rows(rows), sheet_title="对账")
     record_export(user, EXPORT_KIND, description, count, file_name)
     return file_name

@@ -6,11 +6,9 @@
 - 对账: per district × batch in the user's scope, the city's 划拨 against what reached the workers and the
   district's 配套 against its 申请单, each difference flagged; the same rows as Excel.
 """
-import re
 import tempfile
-from urllib.parse import quote
 
-from flask import abort, flash, g, redirect, request, send_file, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -19,24 +17,15 @@ from app.campaigns.models import Batch, Campaign
 from app.campaigns.requests import is_requesting
 from app.clock import iso_date, iso_minute
 from app.clock import today as shanghai_today
-from app.exports.services import record_export
-from app.exports.xlsx import XLSX_MIMETYPE, write_xlsx
+from app.exports.downloads import xlsx_response
+from app.exports.services import export_file_name, record_export
+from app.exports.xlsx import write_xlsx
 from app.extensions import db
 from app.payments import reconciliation as recon
 from app.payments import reports as svc
 from app.payments.transfer_views import load_batch_or_404, load_district_or_404, money_text
 
-_UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 REPORT_EXPORT_KIND = "payment_report_xlsx"
-
-
-def xlsx_response(target, file_name, ascii_name):
-    target.seek(0)
-    response = send_file(target, mimetype=XLSX_MIMETYPE, as_attachment=True, download_name=file_name)
-    # An ASCII name for old clients, the Chinese one (RFC 5987) for every current browser.
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="{ascii_name}"; filename*=UTF-8\'\'{quote(file_name)}')
-    return response
 
 
 class PaymentReportView(BaseView):
@@ -118,8 +107,7 @@ class PaymentReportView(BaseView):
         context = self.context(batch, district)
         figures = context["reported"] or context["live"]
         day = shanghai_today()
-        parts = ["发放情况备案", district.name, batch.campaign.name, batch.name, f"{day:%Y%m%d}"]
-        file_name = "_".join(_UNSAFE.sub("", p) for p in parts) + ".xlsx"
+        file_name = export_file_name("发放情况备案", district.name, batch.campaign.name, batch.name, f"{day:%Y%m%d}")
         target = tempfile.TemporaryFile()
         count = write_xlsx(target, svc.excel_columns(), svc.excel_rows(figures), sheet_title="发放情况备案")
         record_export(g.user, REPORT_EXPORT_KIND, f"{district.name}；{batch.campaign.name}{batch.name}", count,

@@ -1,14 +1,12 @@
 """One statistics table as Excel: the (columns, rows) builder for the generic writer, the file name, and the
 export itself (written, then recorded). The rows are the very lines the page shows (queries.table)."""
-import re
 
 from app import clock
-from app.exports.services import record_export
+from app.exports.services import export_file_name, record_export
 from app.exports.xlsx import Column, write_xlsx
 from app.stats.queries import COUNTING_NOTE
 
 EXPORT_KIND = "stats_xlsx"
-_UNSAFE = re.compile(r'[\\/:*?"<>|\s（）()]+')
 
 
 def table_columns(table):
@@ -28,8 +26,8 @@ def table_rows(table):
 
 def file_name(table, scope, campaign, batch, day):
     """统计分析_<table>_<scope>_<campaign>_<batch>_<date>.xlsx, without characters a file name cannot hold."""
-    parts = ["统计分析", table.title, scope or "全部组织", campaign or "全部活动", batch or "全部批次", f"{day:%Y%m%d}"]
-    return "_".join(_UNSAFE.sub("", part) for part in parts) + ".xlsx"
+    return export_file_name("统计分析", table.title, scope or "全部组织", campaign or "全部活动", batch or "全部批次",
+                            f"{day:%Y%m%d}")
 
 
 def export_table(target, user, table, *, description, scope=None, campaign=None, batch=None):

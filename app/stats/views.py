@@ -8,16 +8,15 @@
 Scope: the user's organisation subtree (the city sees everything, a 区县局（产业）工会 its own subtree).
 """
 import tempfile
-from urllib.parse import quote
 
-from flask import abort, g, jsonify, request, send_file
+from flask import abort, g, jsonify, request
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.security.decorators import has_access_api
 from flask_babel import gettext as _
 
 from app import clock
 from app.campaigns.models import Batch, Campaign
-from app.exports.xlsx import XLSX_MIMETYPE
+from app.exports.downloads import xlsx_response
 from app.extensions import db
 from app.security.scoping import user_org
 from app.stats import export, queries
@@ -146,10 +145,4 @@ class StatsView(BaseView):
             scope=organisation.name if organisation else None, campaign=campaign.name if campaign else None,
             batch=batch.name if batch else None)
         db.session.commit()
-        target.seek(0)
-        response = send_file(target, mimetype=XLSX_MIMETYPE, as_attachment=True, download_name=file_name)
-        # An ASCII name for old clients, the Chinese one (RFC 5987) for every current browser.
-        response.headers["Content-Disposition"] = (
-            f'attachment; filename="statistics_{clock.today():%Y%m%d}.xlsx"; '
-            f"filename*=UTF-8''{quote(file_name)}")
-        return response
+        return xlsx_response(target, file_name, f"statistics_{clock.today():%Y%m%d}.xlsx")
