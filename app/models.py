@@ -3,8 +3,7 @@ from flask_appbuilder.security.sqla import models as fab_models  # noqa: F401
 
 from app.accounts.models import AppUser, PasswordHistory, SecurityEvent  # noqa: F401
 from app.applications.models import Application, Attachment  # noqa: F401
-from app.campaigns.models import (Batch, Campaign, CampaignEvent, DistrictRequest,  # noqa: F401
-                                  DistrictRequestEvent)
+from app.campaigns.models import Batch, Campaign, CampaignEvent, DistrictRequest, DistrictRequestEvent  # noqa: F401
 from app.exports.models import ExportRecord  # noqa: F401
 from app.models_base import Model  # noqa: F401
 from app.orgs.models import Organisation  # noqa: F401

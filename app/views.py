@@ -8,6 +8,7 @@ from app.campaigns.requests import pending_on_home
 from app.campaigns.services import open_batches
 from app.clock import iso_date, today
 from app.extensions import db
+from app.public.views import render_front_page
 from app.review.states import State
 from app.security.scoping import scope_filter, user_org
 from app.stats.home import home_panel
@@ -40,7 +41,6 @@ class HomeView(IndexView):
         user = g.user
         if user is None or not user.is_authenticated:
             # A visitor who has not signed in meets the platform's public front page.
-            from app.public.views import render_front_page
 
             return render_front_page(self)
         counts = dict(db.session.execute(

@@ -22,6 +22,7 @@ from app.campaigns.models import Batch, CampaignState
 from app.extensions import db
 from app.orgs.services import district_of
 from app.reference import data
+from app.reference.models import ReferenceItem
 from app.review import workflow
 from app.review.models import ReviewRecord
 from app.review.services import ConcurrentChange
@@ -54,8 +55,6 @@ def form_notes(variant, cert_from=None):
 
 def reference_names():
     """list name → code → name, for showing stored codes (inactive items included)."""
-    from app.reference.models import ReferenceItem
-
     names = {}
     for item in db.session.scalars(select(ReferenceItem)):
         names.setdefault(item.list_name, {})[item.code] = item.name

@@ -16,10 +16,17 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.accounts.roles import DISTRICT_ADMIN, SYSTEM_ADMIN
 from app.applications.models import Application
-from app.campaigns.models import (Batch, Campaign, CampaignState, DistrictRequest, DistrictRequestEvent,
-                                  DistrictRequestState)
+from app.campaigns.models import (
+    Batch,
+    Campaign,
+    CampaignState,
+    DistrictRequest,
+    DistrictRequestEvent,
+    DistrictRequestState,
+)
 from app.clock import cn_date, today, utcnow
 from app.enums import TitledEnum
+from app.exports.xlsx import Column
 from app.extensions import db
 from app.orgs.models import Organisation, OrgKind
 from app.payments.rules import AmountInvalid, parse_amount
@@ -434,8 +441,6 @@ def pending_on_home(user, day=None):
 
 
 def excel_columns():
-    from app.exports.xlsx import Column
-
     return [Column("区县局（产业）工会", 26), Column("类型", 8), Column("状态", 10),
             Column("申请职工（名）", 12, "integer"), Column("新晋升技师（名）", 12, "integer"),
             Column("新晋升高级技师（名）", 14, "integer"), Column("通用工种（名）", 12, "integer"),

@@ -8,12 +8,15 @@ never commit (the caller does).
 from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import joinedload
 
+from app.applications.models import Application
 from app.applications.rules import RuleContext
 from app.campaigns import rules
-from app.campaigns.models import Batch, Campaign, CampaignEvent, CampaignState
+from app.campaigns.models import Batch, Campaign, CampaignEvent, CampaignState, DistrictRequest
 from app.clock import cn_date, today
 from app.extensions import db
 from app.reference.models import ReferenceItem
+from app.review.states import State
+from app.security.scoping import scope_filter
 
 
 def open_batches(day=None):
@@ -110,9 +113,6 @@ class CampaignRefused(Exception):
 
 def _count_subquery(user, group_column):
     """Applications in ``user``'s scope counted per ``group_column`` (campaign_id or batch_id)."""
-    from app.applications.models import Application
-    from app.security.scoping import scope_filter
-
     column = getattr(Application, group_column)
     return (select(column.label("key"), func.count().label("n"))
             .where(scope_filter(Application.organisation_id, user), Application.state.notin_(NOT_COUNTED))
@@ -156,24 +156,17 @@ def campaign_count(campaign, user):
 
 def has_applications(campaign=None, batch=None):
     """Whether any application (in any state, any organisation) belongs to the campaign or batch."""
-    from app.applications.models import Application
-
     column, key = (Application.batch_id, batch.id) if batch is not None else (Application.campaign_id, campaign.id)
     return db.session.scalar(select(exists().where(column == key)))
 
 
 def has_funded_applications(campaign):
     """Whether the city has funded (配套发放) any application of the campaign."""
-    from app.applications.models import Application
-    from app.review.states import State
-
     return db.session.scalar(select(exists().where(
         Application.campaign_id == campaign.id, Application.state.in_((State.FUNDED.value, State.PAID.value)))))
 
 
 def _has_district_requests(batch_ids):
-    from app.campaigns.models import DistrictRequest
-
     if not batch_ids:
         return False
     return db.session.scalar(select(exists().where(DistrictRequest.batch_id.in_(batch_ids))))

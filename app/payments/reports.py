@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from app.accounts.roles import DISTRICT_ADMIN
 from app.applications.models import Application
 from app.campaigns.models import Batch, Campaign
+from app.exports.xlsx import Column
 from app.extensions import db
 from app.orgs.models import Organisation
 from app.payments.models import PaymentReport
@@ -184,8 +185,6 @@ def money_batches(user):
 
 
 def excel_columns():
-    from app.exports.xlsx import Column
-
     return [Column("项目", 16), Column("人数", 8, "integer"), Column("市总奖励（元）", 14, "money"),
             Column("区县局配套奖励（元）", 16, "money"), Column("合计（元）", 14, "money")]
 

@@ -14,8 +14,13 @@ from flask_login import current_user
 from limits import parse
 from sqlalchemy import func, select
 
+from app.accounts.events import record_event
+from app.applications.models import Application
+from app.clock import local_time
 from app.extensions import db, limiter
 from app.masking import mask_id_number
+from app.review.models import ReviewRecord
+from app.review.states import title_of
 
 EVENT = "progress_query"
 
@@ -57,11 +62,6 @@ def allow_id(id_number):
 
 def lookup(id_number, certificate_no):
     """The Progress of the newest application having both numbers, or None."""
-    from app.applications.models import Application
-    from app.clock import local_time
-    from app.review.models import ReviewRecord
-    from app.review.states import title_of
-
     id_number, certificate_no = normalise_id(id_number), normalise_certificate(certificate_no)
     if not id_number or not certificate_no:
         return None
@@ -79,8 +79,6 @@ def lookup(id_number, certificate_no):
 
 def record_query(id_number, outcome, found):
     """The security-log line of one query (the ID number masked, never whole)."""
-    from app.accounts.events import record_event
-
     masked = mask_id_number(normalise_id(id_number)) or "（未填写）"
     user = current_user if current_user and current_user.is_authenticated else None
     record_event(EVENT, user=user, success=found, detail=f"进度查询 身份证号码：{masked}；结果：{outcome}")

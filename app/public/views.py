@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired, Length
 
 from app import clock
 from app.accounts import captcha
+from app.applications.views import form_notes
 from app.campaigns import services as campaigns
 from app.campaigns.models import Campaign, CampaignState
 from app.extensions import db, limiter
@@ -87,7 +88,6 @@ class PublicView(BaseView):
         if number not in BLANK_FORMS:
             abort(404)
         title, template, kind = BLANK_FORMS[number]
-        from app.applications.views import form_notes
 
         return self.render_template(template, campaign=campaign, number=number, title=title, kind=kind,
                                     notes=form_notes(kind, campaign.cert_issued_from) if number <= 2 else [])

@@ -1,4 +1,5 @@
 """`flask seed`: reference lists, the 2015 organisation tree and the role rows. Idempotent."""
+from app.accounts.roles import ROLE_NAMES
 from app.extensions import appbuilder, db
 from app.orgs.models import Organisation, OrgKind
 from app.orgs.services import create_org
@@ -48,8 +49,6 @@ def seed_organisations():
 
 def seed_roles():
     """The four role rows (their permissions are declared in app.accounts.roles)."""
-    from app.accounts.roles import ROLE_NAMES
-
     sm = appbuilder.sm
     for name in ROLE_NAMES + (sm.auth_role_public,):
         if sm.find_role(name) is None:

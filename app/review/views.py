@@ -10,7 +10,7 @@ lock, audit record). Decisions are POST forms with the CSRF token and the versio
 import tempfile
 from urllib.parse import urlencode
 
-from flask import abort, flash, g, redirect, request, session, url_for
+from flask import abort, current_app, flash, g, redirect, request, session, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.actions import action
 from flask_appbuilder.models.filters import BaseFilter
@@ -25,7 +25,7 @@ from app.clock import iso_minute, local_time
 from app.clock import today as shanghai_today
 from app.exports import summary
 from app.exports.downloads import xlsx_response
-from app.extensions import db
+from app.extensions import appbuilder, db
 from app.payments import services as payments
 from app.reference import data
 from app.review import bulk as bulk_runner
@@ -380,10 +380,6 @@ def _amount_or_problem(amount_for, item, wanted):
 
 def _document_link(endpoint, permission, **values):
     """The address of the intake's print or attachment route, if it exists and this user may use it."""
-    from flask import current_app
-
-    from app.extensions import appbuilder
-
     view, _sep, _method = endpoint.partition(".")
     if endpoint not in current_app.view_functions or not appbuilder.sm.has_access(permission, view):
         return None

@@ -25,6 +25,7 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.urltools import get_filter_args, get_order_args, get_page_args, get_page_size_args
 from sqlalchemy.orm import joinedload
 
+from app.applications.rules import clean_id_number
 from app.security.scoping import SUBTREE, limit_to_scope
 
 #: Columns whose values must never appear in a URL (a filter, a search, any GET argument).
@@ -60,8 +61,6 @@ class EagerInterface(SQLAInterface):
 
 def looks_like_id_number(value):
     """Whether ``value`` is (or contains) a valid resident ID number."""
-    from app.applications.rules import clean_id_number
-
     for match in _ID_NUMBER.finditer(value or ""):
         _number, error = clean_id_number(match.group(0))[:2]
         if not error:

@@ -21,7 +21,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
 from app.applications.models import Application
-from app.campaigns.models import Batch, Campaign
+from app.campaigns.models import Batch, Campaign, CampaignState
 from app.extensions import db
 from app.orgs.models import Organisation, OrgKind
 from app.reference import data
@@ -424,8 +424,6 @@ def summary(user, flt):
 
 def campaign_choices():
     """[(id, name)] of the campaigns that can have applications (not drafts), newest first."""
-    from app.campaigns.models import CampaignState
-
     statement = (select(Campaign.id, Campaign.name).where(Campaign.state != CampaignState.DRAFT.value)
                  .order_by(Campaign.start_date.desc(), Campaign.id.desc()))
     return list(db.session.execute(statement))
@@ -433,8 +431,6 @@ def campaign_choices():
 
 def batch_choices(campaign_id=None):
     """[(id, campaign name, batch name)] of the batches, of one campaign if given."""
-    from app.campaigns.models import CampaignState
-
     statement = (select(Batch.id, Campaign.name, Batch.name).join(Campaign, Campaign.id == Batch.campaign_id)
                  .where(Campaign.state != CampaignState.DRAFT.value)
                  .order_by(Campaign.start_date.desc(), Campaign.id.desc(), Batch.number))

@@ -9,7 +9,7 @@ Scope: the user's organisation subtree (the city sees everything, a 区县局（
 """
 import tempfile
 
-from flask import abort, g, jsonify, request
+from flask import abort, g, jsonify, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.security.decorators import has_access_api
 from flask_babel import gettext as _
@@ -115,8 +115,6 @@ class StatsView(BaseView):
 
     @staticmethod
     def _url(endpoint, dimension, flt):
-        from flask import url_for
-
         return url_for(f"StatsView.{endpoint}", dimension=dimension, **flt.args())
 
     @expose("/data")

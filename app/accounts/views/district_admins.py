@@ -14,8 +14,13 @@ from app.accounts import forms as account_forms
 from app.accounts.models import AppUser
 from app.accounts.roles import DISTRICT_ADMIN
 from app.accounts.services import create_account, one_time_password
-from app.accounts.views.common import (USER_LABELS, AccountViewMixin, FilterHasRole, UserListInterface,
-                                       render_one_time_password)
+from app.accounts.views.common import (
+    USER_LABELS,
+    AccountViewMixin,
+    FilterHasRole,
+    UserListInterface,
+    render_one_time_password,
+)
 from app.clock import iso_date, iso_minute
 from app.extensions import db
 from app.orgs.models import Organisation, OrgKind

@@ -13,8 +13,14 @@ from app.accounts import forms as account_forms
 from app.accounts.models import AppUser
 from app.accounts.roles import GRASSROOTS
 from app.accounts.services import add_account, add_grassroots_unit, update_account
-from app.accounts.views.common import (USER_LABELS, AccountViewMixin, FilterActiveOnly, FilterHasRole,
-                                       UserListInterface, password_fields)
+from app.accounts.views.common import (
+    USER_LABELS,
+    AccountViewMixin,
+    FilterActiveOnly,
+    FilterHasRole,
+    UserListInterface,
+    password_fields,
+)
 from app.applications.rules import normalize_text
 from app.clock import iso_date, iso_minute, utcnow
 from app.extensions import db
