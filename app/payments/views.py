@@ -3,8 +3,9 @@ generated review list as the other screens, offering the one decision finance ta
 from flask_appbuilder.models.filters import BaseFilter
 from flask_babel import lazy_gettext as _l
 
+from app.review.bulk_views import ticked
 from app.review.states import State
-from app.review.views import ReviewModelView, _ticked
+from app.review.views import ReviewModelView
 
 
 class FilterFundingStates(BaseFilter):
@@ -30,4 +31,4 @@ class FundingModelView(ReviewModelView):
     filter_states = FUNDING_STATES
     decisions = ("fund",)
 
-    ticked_fund = _ticked("fund", "fa-jpy")
+    ticked_fund = ticked("fund", "fa-jpy")

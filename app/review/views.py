@@ -12,7 +12,6 @@ from urllib.parse import urlencode
 
 from flask import abort, current_app, flash, g, redirect, request, session, url_for
 from flask_appbuilder import expose, has_access
-from flask_appbuilder.actions import action
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.urltools import get_filter_args
 from flask_appbuilder.widgets import ListWidget
@@ -28,16 +27,12 @@ from app.exports.downloads import xlsx_response
 from app.extensions import appbuilder, db
 from app.payments import services as payments
 from app.reference import data
-from app.review import bulk as bulk_runner
 from app.review import decisions, queries, workflow
+from app.review.bulk_views import BulkDecisionsMixin, ticked, unit
 from app.review.display import LEVEL_SHORT, application_fields
 from app.review.services import CommentRequired, ConcurrentChange
 from app.review.states import State, title_of
 from app.security.views_base import EagerInterface, ScopedModelView
-
-#: How many rows a confirmation page lists before saying "and N more".
-PREVIEW_ROWS = 100
-
 
 # -- filters -----------------------------------------------------------------------------------------
 
@@ -67,12 +62,6 @@ class ReviewListWidget(ListWidget):
     template = "review/widgets/list.html"
 
 
-def _unit(org):
-    if org is None:
-        return ""
-    return org.unit_name or org.name
-
-
 REVIEW_LABELS = {
     "name": _l("姓名"), "submitted_by.real_name": _l("填报人"), "district.name": _l("区县局"),
     "district": _l("区县局"), "organisation": _l("单位"), "submitted_at": _l("报名时间"), "state": _l("状态"),
@@ -81,17 +70,7 @@ REVIEW_LABELS = {
 }
 
 
-def _ticked(name, icon):
-    """A FAB action on the ticked rows: it only leads to the confirmation page of decision ``name``."""
-
-    def act(self, items):
-        return self.confirm_ticked(name, items if isinstance(items, list) else [items])
-
-    act.__name__ = "ticked_" + name
-    return action(name, workflow.ACTION_TITLES[name], icon=icon, multiple=True, single=False)(act)
-
-
-class ReviewModelView(ScopedModelView):
+class ReviewModelView(BulkDecisionsMixin, ScopedModelView):
     """What the three review screens share; each subclass says which decisions it offers."""
 
     datamodel = EagerInterface(Application, eager=("submitted_by", "district", "organisation"))
@@ -102,7 +81,7 @@ class ReviewModelView(ScopedModelView):
     order_columns = ["name", "submitted_at", "state"]
     base_order = ("submitted_at", "desc")
     formatters_columns = {
-        "organisation": _unit,
+        "organisation": unit,
         "submitted_at": lambda v: local_time(v).strftime("%Y-%m-%d %H:%M") if v else "",
         "state": title_of,
     }
@@ -266,82 +245,6 @@ class ReviewModelView(ScopedModelView):
         flash(f"{item.name}：{decision.done}", "success")
         return redirect(url_for(".show", pk=pk))
 
-    # -- bulk --------------------------------------------------------------------------------------------
-
-    def confirm_ticked(self, name, items):
-        """FAB action on ticked rows (already scoped by ScopedModelView.action_post): confirm first."""
-        if name not in self.decisions:
-            abort(404)
-        return self.render_bulk_confirm(name, "ticked", items=items)
-
-    def render_bulk_confirm(self, name, mode, *, items=None, errors=None, notice=None):
-        decision = decisions.DECISIONS[name]
-        transition_sources = {s.title for s in workflow.source_states(name, g.user)}
-        if mode == "ticked":
-            count, preview = len(items), items[:PREVIEW_ROWS]
-            by_state = {}
-            for item in items:
-                by_state[item.state_title] = by_state.get(item.state_title, 0) + 1
-            state_counts = sorted(by_state.items(), key=lambda kv: [s.title for s in State].index(kv[0]))
-            rows = [(item.id, item.version) for item in items]
-        else:
-            count, preview = queries.page(db.session, g.user, self.filter_values(), size=PREVIEW_ROWS,
-                                          eager=("organisation",))
-            state_counts = queries.state_counts(db.session, g.user, self.filter_values())
-            rows = []
-        eligible = sum(n for title, n in state_counts if title in transition_sources)
-        return self.render_template(
-            "review/bulk_confirm.html", title=f"批量{decision.title}", decision=decision, mode=mode, count=count,
-            preview=preview, rows=rows, state_counts=state_counts, eligible=eligible,
-            fields=decision.bulk_fields, errors=errors or {}, form=request.form if request.method == "POST" else {},
-            defaults=self.bulk_defaults(name), filter_text=self.describe_filter() or "全部",
-            filter_query=urlencode(self.filter_args()), notice=notice, unit=_unit, local_time=local_time,
-            back=url_for(".list") + ("?" + urlencode(self.filter_args()) if self.filter_args() else ""))
-
-    def bulk_defaults(self, name):
-        today = shanghai_today()
-        return {"funded_on": today.isoformat(), "paid_on": today.isoformat()}
-
-    def _ticked_targets(self):
-        targets = []
-        for raw in request.form.getlist("rowid"):
-            item = self.get_scoped_or_404(raw)  # a foreign id anywhere refuses the whole request
-            version = request.form.get(f"version_{item.id}", type=int)
-            targets.append((item.id, version if version is not None else -1))
-        return targets
-
-    @expose("/bulk/<name>", methods=["GET", "POST"])
-    @has_access
-    def bulk(self, name):
-        """GET: the count and confirmation for all rows matching the current filter. POST: do it, on the
-        ticked rows (mode=ticked) or on all rows matching the filter carried in the URL (mode=filter)."""
-        if name not in self.decisions:
-            abort(404)
-        get_filter_args(self._filters)
-        if request.method == "GET":
-            return self.render_bulk_confirm(name, "filter")
-        mode = request.form.get("mode")
-        today = shanghai_today()
-        if mode == "ticked":
-            targets = self._ticked_targets()
-            items = [self.get_scoped_or_404(pk) for pk, _v in targets]
-        elif mode == "filter":
-            ids = queries.ids(db.session, g.user, self.filter_values())
-            targets, items = [(pk, None) for pk in ids], None
-            if request.form.get("expected_count", type=int) != len(ids):
-                return self.render_bulk_confirm(
-                    name, "filter", notice=f"筛选结果已发生变化（现为 {len(ids)} 份），请重新确认。")
-        else:
-            abort(400)
-        params, errors = decisions.parse(name, request.form, bulk=True, today=today)
-        if errors:
-            return self.render_bulk_confirm(name, mode, items=items, errors=errors)
-        result = bulk_runner.run(name, g.user, targets, params, today=today)
-        decision = decisions.DECISIONS[name]
-        return self.render_template(
-            "review/bulk_result.html", title=f"批量{decision.title}：结果", decision=decision, result=result,
-            back=url_for(".list") + ("?" + urlencode(self.filter_args()) if self.filter_args() else ""))
-
     # -- 下载Excel -----------------------------------------------------------------------------------------
 
     def _named_row(self, model, column):
@@ -405,10 +308,10 @@ class DistrictReviewModelView(ReviewModelView):
     decisions = ("approve_by_district", "reject_by_district", "record_payment", "void")
 
     # FAB lists actions by attribute name: the numbers keep the manual's order.
-    ticked_1_approve = _ticked("approve_by_district", "fa-check")
-    ticked_2_reject = _ticked("reject_by_district", "fa-times")
-    ticked_3_pay = _ticked("record_payment", "fa-credit-card")
-    ticked_4_void = _ticked("void", "fa-ban")
+    ticked_1_approve = ticked("approve_by_district", "fa-check")
+    ticked_2_reject = ticked("reject_by_district", "fa-times")
+    ticked_3_pay = ticked("record_payment", "fa-credit-card")
+    ticked_4_void = ticked("void", "fa-ban")
 
 
 class FinalReviewModelView(ReviewModelView):
@@ -420,6 +323,6 @@ class FinalReviewModelView(ReviewModelView):
     search_columns = ReviewModelView.search_columns + ["district"]
     decisions = ("approve_final", "reject_final", "void")
 
-    ticked_1_approve = _ticked("approve_final", "fa-check")
-    ticked_2_reject = _ticked("reject_final", "fa-times")
-    ticked_3_void = _ticked("void", "fa-ban")
+    ticked_1_approve = ticked("approve_final", "fa-check")
+    ticked_2_reject = ticked("reject_final", "fa-times")
+    ticked_3_void = ticked("void", "fa-ban")
