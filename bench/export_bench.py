@@ -20,22 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-
-def prepare(database_url, rows):
-    from bench.generate import build_app, populate, reset_postgres
-
-    if database_url.startswith("postgres"):
-        reset_postgres(database_url)
-    app = build_app(database_url, Path(tempfile.mkdtemp(prefix="jishi-bench-")))
-    with app.app_context():
-        from flask_migrate import upgrade
-
-        from app.reference.seed import seed_all
-
-        upgrade()
-        seed_all()
-        seconds = populate(rows)
-    print(f"generated {rows:,} applications in {seconds:.1f} s")
+from bench.generate import prepare  # noqa: E402  (after the path is set)
 
 
 def export_once(user, trace=False):

@@ -184,16 +184,12 @@ def populate(count, seed=2015):
     return time.monotonic() - started
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", required=True)
-    parser.add_argument("--count", type=int, default=100_000)
-    parser.add_argument("--reset", action="store_true", help="PostgreSQL: drop and rebuild the public schema first")
-    args = parser.parse_args()
-    if args.reset and args.database_url.startswith("postgres"):
-        reset_postgres(args.database_url)
-    instance = Path(tempfile.mkdtemp(prefix="jishi-bench-"))
-    app = build_app(args.database_url, instance)
+def prepare(database_url, count, reset=True):
+    """Migrate and seed the database at ``database_url`` (a PostgreSQL one rebuilt first when ``reset``), then
+    add ``count`` applications; prints and returns the seconds the applications took."""
+    if reset and database_url.startswith("postgres"):
+        reset_postgres(database_url)
+    app = build_app(database_url, Path(tempfile.mkdtemp(prefix="jishi-bench-")))
     with app.app_context():
         from flask_migrate import upgrade
 
@@ -201,8 +197,18 @@ def main():
 
         upgrade()
         seed_all()
-        seconds = populate(args.count)
-    print(f"inserted {args.count} applications in {seconds:.1f} s ({args.count / seconds:,.0f} rows/s)")
+        seconds = populate(count)
+    print(f"generated {count:,} applications in {seconds:.1f} s ({count / seconds:,.0f} rows/s)", flush=True)
+    return seconds
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--count", type=int, default=100_000)
+    parser.add_argument("--reset", action="store_true", help="PostgreSQL: drop and rebuild the public schema first")
+    args = parser.parse_args()
+    prepare(args.database_url, args.count, reset=args.reset)
 
 
 if __name__ == "__main__":
