@@ -1,9 +1,11 @@
 """`python run.py --demo`: the 2015 campaign as history, a campaign of the current year that is open
 today, demo accounts for every role, and applications in every state."""
+import io
 import random
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 
+from PIL import Image
 from stdnum import luhn
 from stdnum.cn import ric
 
@@ -11,6 +13,7 @@ from app import clock
 from app.accounts.models import AppUser
 from app.accounts.roles import DISTRICT_ADMIN, FINANCE, GRASSROOTS, SYSTEM_ADMIN
 from app.accounts.services import create_account
+from app.applications import attachments
 from app.applications.models import Application
 from app.campaigns import requests
 from app.campaigns.models import Batch, Campaign, CampaignState
@@ -193,6 +196,10 @@ def _replay(application, state, actors, today):
         db.session.add(application)
         db.session.flush()
         services.record_creation(application, actors[GRASSROOTS])
+        # Every fifth pending application came in by Excel without its certificate scan: the lists mark it
+        # and the district cannot approve it until the clerk adds the scan.
+        lacking = (attachments.CERTIFICATE_COPY,) if state == State.PENDING and application.id % 5 == 0 else ()
+        _demo_scans(application, actors[GRASSROOTS], lacking)
     path = workflow.path_to(state)
     step = min(timedelta(days=3), (_latest(today) - moment) / (len(path) + 1)) if path else timedelta(0)
     for transition in path:
@@ -203,6 +210,37 @@ def _replay(application, state, actors, today):
         with clock.at(moment):
             services.apply_transition(application, actor, transition.name, comment=COMMENTS.get(transition.name))
     return []
+
+
+_SCAN_BYTES = {}
+
+
+def _scan_bytes(kind):
+    """A small stand-in scan per kind (a PNG, a JPEG or a one-page PDF), made once."""
+    if kind not in _SCAN_BYTES:
+        buffer = io.BytesIO()
+        if kind == attachments.ID_COPY:
+            Image.new("RGB", (120, 76), (214, 228, 240)).save(buffer, "PNG")
+        elif kind == attachments.CARD_COPY:
+            Image.new("RGB", (120, 76), (240, 222, 200)).save(buffer, "JPEG")
+        else:
+            buffer.write(b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
+                         b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n"
+                         b"trailer\n<< /Root 1 0 R >>\n%%EOF\n")
+        _SCAN_BYTES[kind] = buffer.getvalue()
+    return _SCAN_BYTES[kind]
+
+
+def _demo_scans(application, clerk, lacking=()):
+    """The scans the application's variant requires, uploaded as the clerk (except the ``lacking`` kinds)."""
+    names = {attachments.ID_COPY: "身份证.png", attachments.CARD_COPY: "银行卡.jpg"}
+    for kind in attachments.required_kinds(application.variant):
+        if kind in lacking:
+            continue
+        upload = attachments.store_upload(clerk, kind, names.get(kind, f"{attachments.KIND_TITLES[kind]}.pdf"),
+                                          io.BytesIO(_scan_bytes(kind)))
+        upload.application_id = application.id
+    db.session.flush()
 
 
 def _requests(users, campaign, moment_for, submitting, drafting=()):

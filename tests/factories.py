@@ -5,14 +5,20 @@ from datetime import date, datetime, timedelta
 
 from app.accounts.roles import DISTRICT_ADMIN, FINANCE, GRASSROOTS, SYSTEM_ADMIN
 from app.accounts.services import create_account
-from app.applications.models import Application
+from app.applications.models import Application, Attachment
 from app.campaigns.models import Batch, Campaign, CampaignState
 from app.extensions import db
 from app.orgs.models import Organisation, OrgKind
 from app.orgs.services import create_org
 from app.reference import data
 from app.review.states import State
-from tests.ids import BANK_PREFIX, bank_card, id_number, unique_bank_card, unique_id_number
+from tests.ids import (
+    BANK_PREFIX,
+    bank_card,
+    id_number,
+    unique_bank_card,
+    unique_id_number,
+)
 
 PASSWORD = "Xq7#mT9pLw"
 _seq = itertools.count(1)
@@ -90,8 +96,22 @@ def valid_values(seed=None, variant=data.VARIANT_GENERAL, **overrides):
     return values
 
 
-def make_application(user, campaign=None, state=State.PENDING, **overrides):
-    """An application of ``user``'s organisation, stored directly in ``state`` (no workflow)."""
+def add_scan_rows(application, kinds=None):
+    """Attachment rows (no files on disk) for ``kinds``, by default every scan the variant requires."""
+    from app.applications.attachments import required_kinds
+
+    for kind in kinds if kinds is not None else required_kinds(application.variant):
+        db.session.add(Attachment(
+            application_id=application.id, kind=kind, original_name=f"{kind}.pdf",
+            stored_name=f"test{next(_seq)}_{random.getrandbits(64):016x}.pdf", content_type="application/pdf",
+            size=1, sha256="0" * 64, uploaded_by_id=application.submitted_by_id,
+            organisation_id=application.organisation_id))
+    db.session.commit()
+
+
+def make_application(user, campaign=None, state=State.PENDING, scans=True, **overrides):
+    """An application of ``user``'s organisation, stored directly in ``state`` (no workflow), with the rows
+    of its required scans unless ``scans`` is false."""
     from app.orgs.services import district_of
 
     campaign = campaign or make_campaign()
@@ -103,4 +123,6 @@ def make_application(user, campaign=None, state=State.PENDING, **overrides):
                       **valid_values(**overrides))
     db.session.add(app)
     db.session.commit()
+    if scans:
+        add_scan_rows(app)
     return app

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 import pytest
 
 from app.accounts.models import AppUser
+from app.applications.attachments import missing_titles
 from app.applications.models import Application
 from app.applications.rules import RuleContext, validate_application
 from app.campaigns.models import Campaign, CampaignState
@@ -36,13 +37,19 @@ def test_the_live_campaign_is_open_on_the_day_it_is_loaded(app, db, clock, day):
     for campaign in (history, live):
         states = set(db.session.scalars(db.select(Application.state).where(Application.campaign_id == campaign.id)))
         assert states == {s.value for s in State}, campaign.name
-    # Pending rows of the live batch can be reviewed now by their district.
+    # Pending rows of the live batch can be reviewed now by their district, except those still lacking a scan.
     pending = db.session.scalars(db.select(Application).where(Application.campaign_id == live.id,
                                                               Application.state == State.PENDING.value)).all()
     admins = {u.organisation_id: u for u in db.session.scalars(db.select(AppUser))}
-    assert pending and all(
+    lacking = [a for a in pending if missing_titles(a)]
+    complete = [a for a in pending if not missing_titles(a)]
+    assert complete and lacking and all(missing_titles(a) == ["等级证书复印件"] for a in lacking)
+    assert all(
         "approve_by_district" in [t.name for t in workflow.available_transitions(a, admins[a.district_id], day)]
-        for a in pending)
+        for a in complete)
+    assert not any(
+        "approve_by_district" in [t.name for t in workflow.available_transitions(a, admins[a.district_id], day)]
+        for a in lacking)
     # Nothing happened after today.
     latest = db.session.scalar(db.select(db.func.max(ReviewRecord.created_at)))
     assert latest.date() <= day

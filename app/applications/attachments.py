@@ -47,6 +47,41 @@ def required_kinds(variant):
     return kinds
 
 
+def missing_kinds(variant, present):
+    """The kinds of scan an application of ``variant`` still lacks, given the kinds it has (in order)."""
+    have = set(present)
+    return [kind for kind in required_kinds(variant) if kind not in have]
+
+
+def missing_titles(application):
+    """The Chinese titles of the scans ``application`` still lacks (empty when complete)."""
+    return [KIND_TITLES[k] for k in missing_kinds(application.variant, (a.kind for a in application.attachments))]
+
+
+def missing_scans_text(titles):
+    """“缺少扫描件：身份证复印件、等级证书复印件” for lists and reasons."""
+    return "缺少扫描件：" + "、".join(titles)
+
+
+def missing_by_application(applications):
+    """{application id: [titles of missing scans]} for a page of applications, with one query; complete
+    applications are left out."""
+    rows = list(applications)
+    if not rows:
+        return {}
+    present = {}
+    for application_id, kind in db.session.execute(
+            select(Attachment.application_id, Attachment.kind)
+            .where(Attachment.application_id.in_([a.id for a in rows]))):
+        present.setdefault(application_id, set()).add(kind)
+    missing = {}
+    for application in rows:
+        kinds = missing_kinds(application.variant, present.get(application.id, ()))
+        if kinds:
+            missing[application.id] = [KIND_TITLES[k] for k in kinds]
+    return missing
+
+
 class UploadRefused(ValueError):
     """The file is not accepted; the message is for the user."""
 

@@ -45,7 +45,7 @@ def _load(ids):
     rows = db.session.scalars(
         select(Application).where(Application.id.in_(ids))
         .options(selectinload(Application.organisation), selectinload(Application.batch),
-                 selectinload(Application.campaign))
+                 selectinload(Application.campaign), selectinload(Application.attachments))
     ).all()
     return {row.id: row for row in rows}
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from app import clock
 from app.accounts.roles import DISTRICT_ADMIN, FINANCE, GRASSROOTS, SYSTEM_ADMIN
+from app.applications.attachments import missing_scans_text, missing_titles
 from app.clock import cn_date
 from app.review.states import CORRECTABLE, State
 from app.security.scoping import UNIT, in_scope
@@ -46,6 +47,13 @@ def _own_unit(application, user, today):
     return None
 
 
+def _scans_complete(application, user, today):
+    titles = missing_titles(application)
+    if titles:
+        return f"{missing_scans_text(titles)}，须由基层工会补传后才能审核通过"
+    return None
+
+
 #: Decisions of the city are read-only for the district: it may void only what it still decides on.
 DISTRICT_VOIDABLE = (State.PENDING, State.DISTRICT_APPROVED, State.DISTRICT_REJECTED)
 CITY_VOIDABLE = DISTRICT_VOIDABLE + (State.FINAL_APPROVED, State.FINAL_REJECTED)
@@ -56,7 +64,7 @@ TRANSITIONS = (
     Transition("withdraw", "撤回", (State.PENDING,), State.WITHDRAWN, (GRASSROOTS,),
                conditions=(_own_unit,)),
     Transition("approve_by_district", "审核通过", (State.PENDING,), State.DISTRICT_APPROVED, (DISTRICT_ADMIN,),
-               conditions=(_review_window,)),
+               conditions=(_review_window, _scans_complete)),
     Transition("reject_by_district", "审核不通过", (State.PENDING,), State.DISTRICT_REJECTED, (DISTRICT_ADMIN,),
                requires_comment=True, conditions=(_review_window,)),
     Transition("approve_final", "终审通过", (State.DISTRICT_APPROVED,), State.FINAL_APPROVED, (SYSTEM_ADMIN,)),

@@ -114,7 +114,7 @@ def test_application_page_shows_fields_attachments_history_and_allowed_buttons(d
     assert app.id_number in page  # whole on the detail page, for the reviewer
     for text in ("姓名", "张三", "焊工", "所属行业", "制造业", "现晋升的技能等级", "技师（国家职业资格二级）",
                  "审核记录", "未审核 → 区县局初审未通过", "证书复印件不清晰", "区县局初审未通过 → 未审核",
-                 "宝山管理员", "区县局管理员", "宝山区总工会", "修改报名表", "没有附件"):
+                 "宝山管理员", "区县局管理员", "宝山区总工会", "修改报名表", "身份证复印件"):
         assert text in page, text
     buttons = set(re.findall(r'id="submit-([a-z_]+)"', page))
     assert buttons == {"approve_by_district", "reject_by_district", "void"}

@@ -9,6 +9,7 @@ from types import SimpleNamespace
 import pytest
 
 from app.accounts.roles import DISTRICT_ADMIN, FINANCE, GRASSROOTS, SYSTEM_ADMIN
+from app.applications.attachments import required_kinds
 from app.applications.models import Application
 from app.review import workflow
 from app.review.models import ReviewRecord
@@ -57,7 +58,9 @@ def actor(role):
 def application(state, foreign):
     unit = HONGKOU_UNIT if foreign else BAOSHAN_UNIT
     batch = SimpleNamespace(name="第一批", system_deadline=date(2015, 4, 10), paper_deadline=date(2015, 4, 20))
-    return SimpleNamespace(state=state.value, organisation=unit, organisation_id=unit.id, batch=batch)
+    scans = [SimpleNamespace(kind=kind) for kind in required_kinds("general")]
+    return SimpleNamespace(state=state.value, organisation=unit, organisation_id=unit.id, batch=batch,
+                           variant="general", attachments=scans)
 
 
 def expected(state, name, role, foreign):
