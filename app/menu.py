@@ -5,6 +5,7 @@ from app.accounts.views.district_admins import DistrictAdminModelView
 from app.accounts.views.password import PasswordChangeView
 from app.accounts.views.security_log import SecurityEventModelView
 from app.accounts.views.user_management import GrassrootsUserModelView
+from app.applications.bulk_views import BulkIntakeView
 from app.applications.views import ApplicationDocumentView, ApplyView, MyApplicationModelView
 from app.campaigns.request_views import DistrictRequestAdminView, DistrictRequestView
 from app.campaigns.views import BatchModelView, CampaignView
@@ -36,6 +37,7 @@ def register_views(appbuilder):
     appbuilder.add_view(GrassrootsUserModelView, "用户管理", label=_l("用户管理"), icon="fa-users")
 
     appbuilder.add_view(ApplyView, "我要报名", label=_l("我要报名"), icon="fa-pencil-square-o")
+    appbuilder.add_view_no_menu(BulkIntakeView)  # 批量导入, reached from 我要报名 (the same permission)
     appbuilder.add_view(MyApplicationModelView, "本单位报名管理", label=_l("报名管理"), icon="fa-list-alt")
     appbuilder.add_view_no_menu(ApplicationDocumentView)
 

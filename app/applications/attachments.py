@@ -32,6 +32,25 @@ KIND_TITLES = {
     HR_FORM: "经基层单位人力资源部门审核盖章的申请表",
 }
 KINDS = tuple(KIND_TITLES)
+#: The short names a clerk gives each kind in the file names of a zip of scans (the first is the one the
+#: instructions show: ``310109198309073016_身份证.pdf``); the full titles are accepted too.
+KIND_FILE_NAMES = {
+    ID_COPY: ("身份证", "身份证复印件", "身份证正反面"),
+    CERTIFICATE_COPY: ("等级证书", "证书", "技能等级证书", "职业资格证书", "等级证书复印件"),
+    CARD_COPY: ("银行卡", "工会会员服务卡", "会员服务卡", "会员卡", "银行卡复印件", "工会会员服务卡复印件",
+                "工会会员服务卡或银行卡复印件"),
+    HR_FORM: ("盖章申请表", "人事盖章申请表", "申请表", "人力资源部门盖章申请表",
+              "经基层单位人力资源部门审核盖章的申请表"),
+}
+
+
+def kind_of_file_name(word):
+    """The attachment kind a file-name word such as “身份证” names, or None."""
+    word = unicodedata.normalize("NFKC", word or "").strip()
+    for kind, names in KIND_FILE_NAMES.items():
+        if word in names:
+            return kind
+    return None
 
 PDF, PNG, JPEG = "application/pdf", "image/png", "image/jpeg"
 EXTENSIONS = {PDF: ".pdf", PNG: ".png", JPEG: ".jpg"}

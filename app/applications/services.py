@@ -109,16 +109,20 @@ def resolve_attachments(user, attachment_ids, application=None):
                               .order_by(Attachment.id)).all()
 
 
-def check_application(user, campaign, values, attachment_ids, *, today=None, application=None):
+def check_application(user, campaign, values, attachment_ids, *, today=None, application=None,
+                      require_scans=True, context=None):
     """Every rule for one application, without storing anything: field rules with the campaign's
-    window and the reference lists, the scans the variant needs, and the first-time rule."""
+    window and the reference lists, the scans the variant needs, and the first-time rule.
+
+    The Excel intake checks its rows here too, with ``require_scans=False`` (scans may follow later; the
+    district cannot approve until they are complete) and one ``context`` (rules.RuleContext) for all rows."""
     day = today or clock.today()
-    result = rules.validate_application(values, campaign_services.rule_context(campaign, day))
+    result = rules.validate_application(values, context or campaign_services.rule_context(campaign, day))
     checked = Checked(cleaned=result.cleaned, errors={k: list(v) for k, v in result.errors.items()},
                       warnings={k: list(v) for k, v in result.warnings.items()})
     checked.attachments = resolve_attachments(user, attachment_ids, application)
     variant = result.cleaned.get("variant")
-    if variant:
+    if variant and require_scans:
         present = {a.kind for a in checked.attachments}
         for kind in required_kinds(variant):
             if kind not in present:
@@ -159,20 +163,32 @@ def _link_attachments(application, attachments, variant):
     db.session.flush()
 
 
-def submission_check(user, campaign, batch, values, attachment_ids, *, today=None):
+def submission_refusals(user, batch, day):
+    """Why ``user`` may not submit into ``batch`` on ``day`` at all (role, closed batch, no district):
+    Chinese sentences, empty when allowed. The same for the web form and the Excel intake."""
+    reasons = []
+    closed = campaign_services.batch_closed_reason(batch, day)
+    if closed:
+        reasons.append(closed)
+    if not (workflow.role_names(user) & set(workflow.SUBMIT.roles)):
+        reasons.append("只有基层工会用户可以申报")
+    organisation = user.organisation
+    if organisation is None or district_of(organisation) is None:
+        reasons.append("您的账号未归属任何区县局（产业）工会，不能申报，请联系区县局管理员")
+    return reasons
+
+
+def submission_check(user, campaign, batch, values, attachment_ids, *, today=None, require_scans=True,
+                     context=None):
     """Everything submit_application checks, without storing anything."""
     day = today or clock.today()
     if batch.campaign_id != campaign.id:
         raise ValueError("batch does not belong to campaign")
-    checked = check_application(user, campaign, values, attachment_ids, today=day)
-    if not (workflow.role_names(user) & set(workflow.SUBMIT.roles)):
-        checked.errors.setdefault(FORM, []).insert(0, "只有基层工会用户可以申报")
-    closed = campaign_services.batch_closed_reason(batch, day)
-    if closed:
-        checked.errors.setdefault(FORM, []).insert(0, closed)
-    organisation = user.organisation
-    if organisation is None or district_of(organisation) is None:
-        checked.error(FORM, "您的账号未归属任何区县局（产业）工会，不能申报，请联系区县局管理员")
+    checked = check_application(user, campaign, values, attachment_ids, today=day, require_scans=require_scans,
+                                context=context)
+    refusals = submission_refusals(user, batch, day)
+    if refusals:
+        checked.errors[FORM] = refusals + checked.errors.get(FORM, [])
     return checked
 
 
@@ -185,6 +201,13 @@ def submit_application(user, campaign, batch, values, attachment_ids, *, today=N
     checked = submission_check(user, campaign, batch, values, attachment_ids, today=day)
     if checked.errors:
         raise ApplicationRejected(checked.errors, checked.warnings)
+    return create_application(user, campaign, batch, checked, today=day)
+
+
+def create_application(user, campaign, batch, checked, *, today=None):
+    """Store one application that passed :func:`submission_check` (no errors): 未审核, its scans linked,
+    its creation audit record. Used by the web form and, row by row in one transaction, the Excel intake."""
+    day = today or clock.today()
     application = Application(
         campaign_id=campaign.id, batch_id=batch.id, organisation_id=user.organisation_id,
         district_id=district_of(user.organisation).id, submitted_by_id=user.id, state=State.PENDING.value, version=1,

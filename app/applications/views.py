@@ -244,6 +244,21 @@ def flash_warnings(warnings):
                   "warning")
 
 
+#: Rows of an Excel intake whose hints are flashed one by one (the rest are counted).
+FLASHED_ROW_WARNINGS = 20
+
+
+def flash_warnings_of_rows(rows):
+    """The hints that did not block an Excel intake, per row: [(row number, name, {field: [messages]})]."""
+    lines = [(number, name, rules.FIELD_LABELS.get(field, field), message)
+             for number, name, warnings in rows for field, messages in warnings.items() for message in messages]
+    for number, name, label, message in lines[:FLASHED_ROW_WARNINGS]:
+        flash(_("第%(row)s行（%(name)s）请核对%(label)s：%(message)s", row=number, name=name, label=label,
+                message=message), "warning")
+    if len(lines) > FLASHED_ROW_WARNINGS:
+        flash(_("另有%(n)s条提示未逐条列出", n=len(lines) - FLASHED_ROW_WARNINGS), "warning")
+
+
 class ApplicationDocumentView(BaseView):
     """申请表 print view and attachment downloads, for anyone whose scope includes the application."""
 
@@ -340,6 +355,9 @@ class MyApplicationModelView(ScopedModelView):
     list_template = "applications/my_list.html"
     show_template = "applications/my_show.html"
 
+    def list_widget_extra(self, items):
+        return {"missing_scans": files.missing_by_application(items)}
+
     @expose("/list/")
     @has_access
     def list(self):
@@ -360,7 +378,8 @@ class MyApplicationModelView(ScopedModelView):
             self.show_template, title=self.show_title, item=item, names=reference_names(), allowed=allowed,
             reviews=reviews, action_titles=workflow.ACTION_TITLES, state_title=title_of,
             local_time=clock.local_time, kinds=files.KIND_TITLES, size_text=files.size_text,
-            attachments=item.attachments, notes=form_notes(item.variant, item.campaign.cert_issued_from))
+            attachments=item.attachments, notes=form_notes(item.variant, item.campaign.cert_issued_from),
+            missing_scans=files.missing_titles(item))
 
     @action("withdraw", _l("撤回"), confirmation=_l("撤回后该申请将标记为“已撤回”，不能再修改。确定撤回吗？"),
             icon="fa-undo", multiple=False, single=True)

@@ -17,7 +17,7 @@ from flask_appbuilder.urltools import get_filter_args
 from flask_appbuilder.widgets import ListWidget
 from flask_babel import lazy_gettext as _l
 
-from app.applications.attachments import KIND_TITLES
+from app.applications.attachments import KIND_TITLES, missing_by_application, missing_scans_text, missing_titles
 from app.applications.models import Application
 from app.campaigns.models import Batch, Campaign
 from app.clock import iso_minute, local_time
@@ -103,6 +103,9 @@ class ReviewModelView(BulkDecisionsMixin, ScopedModelView):
     # -- the list page -----------------------------------------------------------------------------
 
     def list_widget_extra(self, items):
+        return {"voidable": self.voidable(items), "missing_scans": missing_by_application(items)}
+
+    def voidable(self, items):
         voidable = {}
         if "void" in self.decisions:
             day = shanghai_today()
@@ -112,7 +115,7 @@ class ReviewModelView(BulkDecisionsMixin, ScopedModelView):
                     voidable[item.id] = True
                 except workflow.WorkflowDenied:
                     pass
-        return {"voidable": voidable}
+        return voidable
 
     def filter_args(self):
         """The current filter as query-string pairs (only FAB's _flt_ arguments travel on)."""
@@ -187,9 +190,16 @@ class ReviewModelView(BulkDecisionsMixin, ScopedModelView):
         return {"funded_on": today.isoformat(), "paid_on": today.isoformat(),
                 "card_no": payments.default_card(item)}
 
+    def blocked_decisions(self, item, today):
+        """{decision: reason} of this screen's decisions that a workflow condition refuses now (shown where
+        the button would be)."""
+        return {name: reason for name, reason in workflow.blocked_transitions(item, g.user, today).items()
+                if name in self.decisions}
+
     def render_show(self, item, errors=None, form=None, open_decision=None):
         today = shanghai_today()
         allowed = self.allowed_decisions(item, today)
+        missing = missing_titles(item)
         names = {d.name for d in allowed}
         city_amount, city_amount_problem = _amount_or_problem(payments.city_amount_for, item, "fund" in names)
         matching, matching_problem = _amount_or_problem(payments.matching_amount_for, item,
@@ -198,7 +208,8 @@ class ReviewModelView(BulkDecisionsMixin, ScopedModelView):
             "review/show.html", title=self.show_title, item=item, fields=application_fields(item),
             trail=item.reviews, action_titles=workflow.ACTION_TITLES, title_of=title_of, local_time=local_time, iso_minute=iso_minute,
             attachments=item.attachments, attachment_url=attachment_url, print_url=print_url(item),
-            attachment_kinds=KIND_TITLES, decisions=allowed,
+            attachment_kinds=KIND_TITLES, decisions=allowed, blocked=self.blocked_decisions(item, today),
+            missing_scans=missing, missing_scans_text=missing_scans_text(missing) if missing else "",
             defaults=self.decision_defaults(item, today), errors=errors or {}, form=form or {},
             open_decision=open_decision, city_amount=city_amount, city_amount_problem=city_amount_problem,
             matching=matching, matching_problem=matching_problem, back=self.back_to_list())

@@ -85,13 +85,21 @@ def role_names(user):
     return {r.name for r in getattr(user, "roles", ()) or ()}
 
 
-def _denial(transition, application, user, today):
+def _basic_denial(transition, application, user):
+    """Why the transition does not apply at all: its source state, the role, the scope (None if it does)."""
     if State(application.state) not in transition.sources:
         return "该申请当前状态为“%s”，不能%s" % (State(application.state).title, transition.title)
     if not (role_names(user) & set(transition.roles)):
         return "您的角色不能执行“%s”" % transition.title
     if not in_scope(user, application.organisation):
         return "该申请不在您的管理范围内"
+    return None
+
+
+def _denial(transition, application, user, today):
+    basic = _basic_denial(transition, application, user)
+    if basic:
+        return basic
     for condition in transition.conditions:
         reason = condition(application, user, today)
         if reason:
@@ -133,6 +141,21 @@ def available_transitions(application, user, today=None):
             allowed.append(transition)
             seen.add(transition.name)
     return allowed
+
+
+def blocked_transitions(application, user, today=None):
+    """{name: reason} of the transitions that apply to this application and user (state, role, scope) but
+    that a condition refuses now, e.g. 审核通过 while scans are missing: pages show the reason where the
+    button would be."""
+    today = today or clock.today()
+    blocked = {}
+    allowed = {t.name for t in available_transitions(application, user, today)}
+    for transition in TRANSITIONS:
+        if transition.name in allowed or transition.name in blocked:
+            continue
+        if _basic_denial(transition, application, user) is None:
+            blocked[transition.name] = _denial(transition, application, user, today)
+    return blocked
 
 
 def path_to(state):
