@@ -176,22 +176,30 @@ def read_limited(stream):
 
 def store_upload(user, kind, filename, stream):
     """Check one uploaded file and keep it as an Attachment of nobody's application yet (flushed)."""
+    attachment = store_content(user, kind, filename, read_limited(stream))
+    db.session.flush()
+    return attachment
+
+
+def store_content(user, kind, filename, content, detected=None, application_id=None):
+    """Keep ``content`` (at most MAX_UPLOAD_BYTES, checked by :func:`detect` unless ``detected`` is that
+    check's result already) as an Attachment added to the session, of ``application_id`` if given."""
     if kind not in KIND_TITLES:
         raise UploadRefused("未知的附件类别")
-    content = read_limited(stream)
-    detected = detect(content)
+    if len(content) > max_bytes():
+        raise UploadRefused(f"文件不能超过{_size_text(max_bytes())}，请压缩或降低扫描分辨率后重新上传")
+    detected = detected or detect(content)
     stored_name = secrets.token_hex(16) + detected.extension
     path = upload_dir() / stored_name
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
     with os.fdopen(fd, "wb") as handle:
         handle.write(content)
     attachment = Attachment(
-        application_id=None, kind=kind, original_name=clean_filename(filename), stored_name=stored_name,
+        application_id=application_id, kind=kind, original_name=clean_filename(filename), stored_name=stored_name,
         content_type=detected.content_type, size=len(content), sha256=hashlib.sha256(content).hexdigest(),
         uploaded_by_id=user.id, organisation_id=user.organisation_id,
     )
     db.session.add(attachment)
-    db.session.flush()
     return attachment
 
 

@@ -11,7 +11,6 @@ by ``services.create_application`` (未审核, its creation audit record) in the
 Scans may be left out and added later on each application (修改报名表): such an application says so in
 every list, and the district cannot approve it until they are complete (app.review.workflow).
 """
-import io
 import posixpath
 import re
 import unicodedata
@@ -23,6 +22,7 @@ from app.applications import attachments as files
 from app.applications import rules, services
 from app.campaigns import services as campaign_services
 from app.exports import reader, xlsx
+from app.extensions import db
 from app.reference import data
 
 #: Rows one file may hold (a grassroots union has at most a few hundred workers per batch).
@@ -188,6 +188,8 @@ class Scan:
     kind: str
     file_name: str
     content: bytes
+    #: attachments.detect's verdict on the content
+    detected: files.Detected
 
 
 @dataclass
@@ -340,12 +342,12 @@ def read_scans(stream):
                 size = MAX_ZIP_UNPACKED_BYTES // (1024 * 1024)
                 return [], problems + [Problem(None, "扫描件压缩包", f"扫描件解压后超过{size}MB，请分批上传")]
             try:
-                files.detect(content)
+                detected = files.detect(content)
             except files.UploadRefused as exc:
                 problems.append(Problem(None, name, str(exc)))
                 continue
             seen[(id_number, kind)] = name
-            scans.append(Scan(id_number, kind, name, content))
+            scans.append(Scan(id_number, kind, name, content, detected))
     if not scans and not problems:
         problems.append(Problem(None, "扫描件压缩包", "扫描件压缩包中没有文件"))
     return scans, problems
@@ -425,10 +427,15 @@ def import_applications(user, batch, workbook, scans_zip=None, *, today=None):
     unreadable = {(p.row, p.column) for p in problems}
     context = campaign_services.rule_context(campaign, day)
     code_maps = _code_maps()
+    values = [_row_values(row, code_maps) for row in result.rows]
+    # The first-time rule's look-ups for every row at once (numbers normalised as the rules do).
+    claims = services.LiveClaims(
+        [rules.clean_id_number(v["id_number"], required=False)[0] for v in values],
+        [rules.normalize_code(v["certificate_no"]).upper() for v in values])
     checked_rows = []
-    for row in result.rows:
-        checked = services.check_application(user, campaign, _row_values(row, code_maps), (), today=day,
-                                             require_scans=False, context=context)
+    for row, row_values in zip(result.rows, values, strict=True):
+        checked = services.check_application(user, campaign, row_values, (), today=day, require_scans=False,
+                                             context=context, claims=claims)
         name = checked.cleaned.get("name") or ""
         for field_name, messages in checked.errors.items():
             label = L.get(field_name, field_name)
@@ -464,8 +471,9 @@ def _create(intake, user, campaign, batch, checked_rows, scans_by_row, day):
         if files.missing_kinds(checked.cleaned["variant"], (scan.kind for scan in row_scans)):
             intake.lacking_scans += 1
         for scan in row_scans:
-            attachment = files.store_upload(user, scan.kind, scan.file_name, io.BytesIO(scan.content))
+            attachment = files.store_content(user, scan.kind, scan.file_name, scan.content, scan.detected,
+                                             application_id=application.id)
             intake.stored_paths.append(files.stored_path(attachment))
-            attachment.application_id = application.id
         intake.created.append(application)
+    db.session.flush()
     return intake

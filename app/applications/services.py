@@ -59,19 +59,60 @@ def _live():
     return Application.state.notin_([s.value for s in NOT_LIVE])
 
 
-def find_conflicts(cleaned, user, exclude_id=None):
+class LiveClaims:
+    """The live claims of many people and certificates loaded at once (the Excel intake checks thousands of
+    rows): the same two look-ups :func:`find_conflicts` makes per application, as a few IN queries."""
+
+    CHUNK = 500
+
+    def __init__(self, id_numbers=(), certificate_nos=()):
+        self._people, self._certificates = {}, {}
+        for column, values, store in ((Application.id_number, id_numbers, self._people),
+                                      (Application.certificate_no, certificate_nos, self._certificates)):
+            wanted = sorted({v for v in values if v})
+            for start in range(0, len(wanted), self.CHUNK):
+                rows = db.session.scalars(select(Application).where(
+                    column.in_(wanted[start:start + self.CHUNK]), _live()).order_by(Application.id))
+                for row in rows:
+                    key = (row.id_number, row.new_level) if store is self._people else row.certificate_no
+                    store.setdefault(key, row)
+
+    def person(self, id_number, level):
+        return self._people.get((id_number, level))
+
+    def certificate(self, certificate_no):
+        return self._certificates.get(certificate_no)
+
+
+def _other_claim_of_person(id_number, level, exclude, claims):
+    if claims is not None:
+        return claims.person(id_number, level)
+    return db.session.scalars(
+        select(Application).where(Application.id_number == id_number, Application.new_level == level,
+                                  _live(), *exclude).order_by(Application.id).limit(1)
+    ).first()
+
+
+def _other_claim_of_certificate(certificate_no, exclude, claims):
+    if claims is not None:
+        return claims.certificate(certificate_no)
+    return db.session.scalars(
+        select(Application).where(Application.certificate_no == certificate_no, _live(), *exclude)
+        .order_by(Application.id).limit(1)
+    ).first()
+
+
+def find_conflicts(cleaned, user, exclude_id=None, claims=None):
     """The first-time rule (首次获得): field → message for a live claim of the same person and level, or
     of the same certificate, in any campaign and any organisation. The message names the other claim
-    only if the user may see it."""
+    only if the user may see it. ``claims`` (a :class:`LiveClaims` of new applications, so nothing to
+    exclude) replaces the two queries when many applications are checked at once."""
     conflicts = {}
     exclude = [Application.id != exclude_id] if exclude_id is not None else []
     id_number, level, certificate_no = (cleaned.get("id_number"), cleaned.get("new_level"),
                                         cleaned.get("certificate_no"))
     if id_number and level:
-        other = db.session.scalars(
-            select(Application).where(Application.id_number == id_number, Application.new_level == level,
-                                      _live(), *exclude).order_by(Application.id).limit(1)
-        ).first()
+        other = _other_claim_of_person(id_number, level, exclude, claims)
         if other is not None:
             level_title = _level_title(level)
             if in_scope(user, other.organisation):
@@ -82,10 +123,7 @@ def find_conflicts(cleaned, user, exclude_id=None):
                 conflicts["id_number"] = (
                     f"该职工的{level_title}奖励已在其他单位申报，每人每个等级只能获得一次奖励")
     if certificate_no:
-        other = db.session.scalars(
-            select(Application).where(Application.certificate_no == certificate_no, _live(), *exclude)
-            .order_by(Application.id).limit(1)
-        ).first()
+        other = _other_claim_of_certificate(certificate_no, exclude, claims)
         if other is not None:
             if in_scope(user, other.organisation):
                 conflicts["certificate_no"] = (
@@ -110,12 +148,13 @@ def resolve_attachments(user, attachment_ids, application=None):
 
 
 def check_application(user, campaign, values, attachment_ids, *, today=None, application=None,
-                      require_scans=True, context=None):
+                      require_scans=True, context=None, claims=None):
     """Every rule for one application, without storing anything: field rules with the campaign's
     window and the reference lists, the scans the variant needs, and the first-time rule.
 
     The Excel intake checks its rows here too, with ``require_scans=False`` (scans may follow later; the
-    district cannot approve until they are complete) and one ``context`` (rules.RuleContext) for all rows."""
+    district cannot approve until they are complete), one ``context`` (rules.RuleContext) and one
+    ``claims`` (LiveClaims) for all rows."""
     day = today or clock.today()
     result = rules.validate_application(values, context or campaign_services.rule_context(campaign, day))
     checked = Checked(cleaned=result.cleaned, errors={k: list(v) for k, v in result.errors.items()},
@@ -128,7 +167,7 @@ def check_application(user, campaign, values, attachment_ids, *, today=None, app
             if kind not in present:
                 checked.error(attachment_field(kind), f"请上传{KIND_TITLES[kind]}")
     exclude = application.id if application is not None else None
-    for name, message in find_conflicts(result.cleaned, user, exclude).items():
+    for name, message in find_conflicts(result.cleaned, user, exclude, claims).items():
         checked.error(name, message)
     return checked
 
@@ -218,9 +257,9 @@ def create_application(user, campaign, batch, checked, *, today=None):
     except IntegrityError as exc:
         db.session.rollback()
         raise _conflict_refusal(exc, checked.cleaned, user, None) from exc
-    _link_attachments(application, checked.attachments, checked.cleaned["variant"])
+    if checked.attachments:  # a new application has none yet: nothing to let go
+        _link_attachments(application, checked.attachments, checked.cleaned["variant"])
     review_services.record_creation(application, user)
-    db.session.flush()
     application.intake_warnings = checked.warnings
     return application
 
