@@ -108,6 +108,28 @@ def test_district_review_closes_at_the_paper_deadline():
         workflow.check("approve_by_district", app, user, date(2015, 4, 21))
 
 
+@pytest.mark.parametrize("variant, kinds, missing", [
+    ("general", ["id_copy", "card_copy"], "等级证书复印件"),
+    ("industry", ["id_copy", "certificate_copy", "card_copy"], "经基层单位人力资源部门审核盖章的申请表"),
+    ("general", [], "身份证复印件、等级证书复印件、工会会员服务卡或银行卡复印件"),
+])
+def test_district_approval_waits_for_the_variants_scans(variant, kinds, missing):
+    app, user = application(S.PENDING, False), actor(DISTRICT_ADMIN)
+    app.variant, app.attachments = variant, [SimpleNamespace(kind=k) for k in kinds]
+    reason = f"缺少扫描件：{missing}，须由基层工会补传后才能审核通过"
+    with pytest.raises(workflow.WorkflowDenied) as denied:
+        workflow.check("approve_by_district", app, user, TODAY)
+    assert str(denied.value) == reason
+    names = {t.name for t in workflow.available_transitions(app, user, TODAY)}
+    assert "approve_by_district" not in names and {"reject_by_district", "void"} <= names
+    assert workflow.blocked_transitions(app, user, TODAY) == {"approve_by_district": reason}
+    # Nobody else is told about a step that is not theirs; a complete application has nothing blocked.
+    assert workflow.blocked_transitions(app, actor(SYSTEM_ADMIN), TODAY) == {}
+    app.attachments = [SimpleNamespace(kind=k) for k in ("id_copy", "certificate_copy", "card_copy", "hr_form")]
+    assert workflow.check("approve_by_district", app, user, TODAY)
+    assert workflow.blocked_transitions(app, user, TODAY) == {}
+
+
 # -- the same matrix through HTTP --------------------------------------------------------------------------
 
 #: The screen each reviewer role works on; the grassroots user has none of them.
