@@ -4,7 +4,7 @@ is made by app.applications.bulk through the intake services. The same permissio
 import json
 import tempfile
 
-from flask import abort, flash, g, redirect, request, url_for
+from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
 
@@ -78,7 +78,8 @@ class BulkIntakeView(BaseView):
             problems_json=json.dumps([[p.row, p.name, p.column, p.message] for p in problems], ensure_ascii=False),
             file_name=file_name, missing=missing, max_rows=bulk.MAX_ROWS, example_id=bulk.EXAMPLE_ID,
             kinds=[(files.KIND_FILE_NAMES[k][0], files.KIND_TITLES[k]) for k in files.KINDS],
-            max_upload_mb=files.max_bytes() // (1024 * 1024), today=clock.today())
+            max_upload_mb=files.max_bytes() // (1024 * 1024),
+            max_request_mb=(current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024), today=clock.today())
 
     @expose("/<int:batch_id>/template")
     @has_access
