@@ -50,7 +50,14 @@ class Config:
     FAB_CREATE_DB = False  # the schema is built by Alembic migrations only
     FAB_UPDATE_PERMS = False  # permissions are synchronised by `flask seed`, never while the app starts
     FAB_ADD_SECURITY_API = False
-    FAB_API_SWAGGER_UI = False
+    FAB_API_SWAGGER_UI = False  # our own OpenAPI view and Swagger page (app/api/docs.py)
+    #: Personal API tokens (app/accounts/tokens.py) through FAB's protect(); FAB's key API stays off.
+    FAB_API_KEY_ENABLED = True
+    FAB_API_KEY_PREFIXES = ["jst_"]
+    #: Requests per personal API token (Flask-Limiter syntax).
+    API_RATE_LIMIT = "120 per minute"
+    #: How often the top bar's bell asks for the unread count (seconds).
+    NOTIFICATION_POLL_SECONDS = 30
     FAB_PASSWORD_HASH_METHOD = "scrypt"
     AUTH_TYPE = 1  # AUTH_DB
     AUTH_ROLE_ADMIN = "系统管理员"

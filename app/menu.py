@@ -4,10 +4,17 @@ from flask_babel import lazy_gettext as _l
 from app.accounts.views.district_admins import DistrictAdminModelView
 from app.accounts.views.password import PasswordChangeView
 from app.accounts.views.security_log import SecurityEventModelView
+from app.accounts.views.tokens import ApiTokenView
+from app.api.applications import ApplicationApi
+from app.api.campaigns import BatchApi, CampaignApi
+from app.api.docs import ApiDocsView, OpenApiView
+from app.api.requests import DistrictRequestApi
+from app.api.stats import StatsApi
 from app.accounts.views.user_management import GrassrootsUserModelView
 from app.applications.views import ApplicationDocumentView, ApplyView, MyApplicationModelView
 from app.campaigns.request_views import DistrictRequestAdminView, DistrictRequestView
 from app.campaigns.views import BatchModelView, CampaignView
+from app.notifications.views import NotificationView
 from app.orgs.views import OrganisationModelView
 from app.payments.report_views import PaymentReportView, ReconciliationView
 from app.payments.transfer_views import FundingDueView, TransferView
@@ -54,3 +61,11 @@ def register_views(appbuilder):
     appbuilder.add_view(StatsView, "统计分析", label=_l("统计分析"), icon="fa-bar-chart")
 
     appbuilder.add_view_no_menu(PasswordChangeView)
+    # 消息中心, API令牌 and API文档: reached from the top bar (the bell, the user menu), not the side menu.
+    appbuilder.add_view_no_menu(NotificationView)
+    appbuilder.add_view_no_menu(ApiTokenView)
+    appbuilder.add_view_no_menu(ApiDocsView)
+
+    # The REST API under /api/v1 (personal API tokens only) and its OpenAPI document.
+    for api in (ApplicationApi, CampaignApi, BatchApi, DistrictRequestApi, StatsApi, OpenApiView):
+        appbuilder.add_api(api)

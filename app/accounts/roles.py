@@ -39,6 +39,17 @@ CITY_OVERVIEW_VIEWS = {
     "StatsView": STATS,
 }
 
+#: What every signed-in user has: 消息中心, its own API tokens, the API documentation, and the API's reads of
+#: applications (its scope), campaigns and batches; transitions are further limited to the pages' decisions.
+PERSONAL_VIEWS = {
+    "NotificationView": ("can_list", "can_read"),
+    "ApiTokenView": ("can_list", "can_add", "can_delete"),
+    "ApiDocsView": ("can_list",),
+    "ApplicationApi": ("can_read", "can_transition"),
+    "CampaignApi": ("can_read",),
+    "BatchApi": ("can_read",),
+}
+
 ROLE_VIEWS = {
     SYSTEM_ADMIN: {
         **FAB_SECURITY_VIEWS,
@@ -54,6 +65,9 @@ ROLE_VIEWS = {
         "FinalReviewModelView": REVIEW + ("approve_final", "reject_final", "void"),
         "DistrictRequestAdminView": ("can_list", "can_show", "can_return", "can_excel", "can_print"),
         **CITY_OVERVIEW_VIEWS,
+        **PERSONAL_VIEWS,
+        "DistrictRequestApi": ("can_read",),
+        "StatsApi": ("can_read",),
     },
     FINANCE: {
         "CampaignView": READ,
@@ -61,6 +75,8 @@ ROLE_VIEWS = {
         # 奖励资金划拨: what is due per district and batch, funded a row or ticked rows at a time.
         "FundingDueView": ("can_list", "can_show", "can_fund"),
         **CITY_OVERVIEW_VIEWS,
+        **PERSONAL_VIEWS,
+        "StatsApi": ("can_read",),
     },
     DISTRICT_ADMIN: {
         "CampaignView": READ,
@@ -73,6 +89,9 @@ ROLE_VIEWS = {
         "PaymentReportView": ("can_list", "can_show", "can_submit", "can_print", "can_excel"),
         "ReconciliationView": ("can_list", "can_excel"),
         "StatsView": STATS,
+        **PERSONAL_VIEWS,
+        "DistrictRequestApi": ("can_read",),
+        "StatsApi": ("can_read",),
     },
     GRASSROOTS: {
         "CampaignView": READ,
@@ -81,6 +100,7 @@ ROLE_VIEWS = {
         "ApplicationDocumentView": DOCUMENTS,
         # Only the home page's chart of its own unit (no 统计分析 page).
         "StatsView": ("can_data",),
+        **PERSONAL_VIEWS,
     },
 }
 

@@ -119,6 +119,22 @@ def page(session, user, flt, *, order_column="submitted_at", direction="desc", n
     return total, session.scalars(statement).all()
 
 
+def keyset_page(session, user, flt, *, after=None, size=25, eager=("organisation", "district", "campaign", "batch")):
+    """(rows, next cursor) of the user's scoped, filtered applications, newest id first, after id ``after``.
+
+    Keyset paging: each page costs the same however deep a script reads (no OFFSET); the cursor is the
+    last row's id, None when nothing follows."""
+    statement = applications(user, flt)
+    if after is not None:
+        statement = statement.where(Application.id < after)
+    statement = statement.order_by(Application.id.desc()).limit(size + 1)
+    statement = statement.options(*(selectinload(getattr(Application, name)) for name in eager))
+    rows = session.scalars(statement).all()
+    more = len(rows) > size
+    rows = rows[:size]
+    return rows, (rows[-1].id if more and rows else None)
+
+
 def ids(session, user, flt):
     """Every id of the user's scoped, filtered applications, oldest first (bulk decisions)."""
     statement = select(Application.id).where(*conditions(user, flt))
