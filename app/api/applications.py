@@ -42,8 +42,7 @@ FILTERS = ("campaign", "batch", "district", "state", "new_level", "name", "unit"
 DEFAULT_LIMIT, MAX_LIMIT = 25, 100
 
 
-def _time(value):
-    return clock.local_time(value).isoformat(timespec="seconds") if value else None
+_time = spec.iso_time
 
 
 def _day(value):

@@ -5,7 +5,6 @@ from flask import g, request
 from flask_appbuilder.api import BaseApi, expose, protect, safe
 from flask_appbuilder.security.decorators import permission_name
 
-from app import clock
 from app.api import spec
 from app.api.auth import SpecFromDictMixin, TokenAuthMixin
 from app.campaigns import requests as svc
@@ -25,7 +24,7 @@ def request_item(batch, row):
         "matching_senior_technician": _money(item.matching_senior_technician) if item else None,
         "leader_name": item.leader_name if item else None, "handler_name": item.handler_name if item else None,
         "hr_opinion": item.hr_opinion if item else None,
-        "submitted_at": clock.local_time(item.submitted_at).isoformat(timespec="seconds")
+        "submitted_at": spec.iso_time(item.submitted_at)
         if item and item.submitted_at else None,
         "return_reason": item.return_reason if item and not item.is_submitted else None,
     }
@@ -73,6 +72,6 @@ class DistrictRequestApi(TokenAuthMixin, SpecFromDictMixin, BaseApi):
         result["events"] = [{
             "action": e.action, "action_title": svc.ACTION_TITLES.get(e.action, e.action),
             "user": (e.user.real_name or e.user.username) if e.user else "", "role": e.role,
-            "comment": e.comment, "created_at": clock.local_time(e.created_at).isoformat(timespec="seconds"),
+            "comment": e.comment, "created_at": spec.iso_time(e.created_at),
         } for e in (item.events if item is not None else [])]
         return self.ok(result=result)

@@ -1,4 +1,8 @@
-"""Pieces of the OpenAPI document the endpoints share (responses, parameters, the token scheme)."""
+"""Pieces of the OpenAPI document the endpoints share (responses, parameters, the token scheme), and the
+way values are written in answers."""
+from datetime import timezone
+
+from app.clock import SHANGHAI
 
 SECURITY = [{"api_token": []}]
 TOKEN_SCHEME = {"type": "http", "scheme": "bearer", "bearerFormat": "jst_…",
@@ -56,3 +60,10 @@ def parse_id(value):
         return None
     number = int(text)
     return number if 0 < number <= ID_MAX else None
+
+
+def iso_time(value):
+    """A stored (naive UTC) timestamp as RFC 3339 in Shanghai time: 2026-11-25T19:54:21+08:00."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=timezone.utc).astimezone(SHANGHAI).isoformat(timespec="seconds")

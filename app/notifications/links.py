@@ -1,6 +1,7 @@
 """Where a message leads: the object it is about, on the page the reader's role uses, if it is still in the
 reader's scope (None otherwise: the message stays, its link does not)."""
 from flask import url_for
+
 from app.applications.models import Application
 from app.campaigns import requests as district_requests
 from app.extensions import appbuilder, db

@@ -30,7 +30,7 @@ class NotificationView(BaseView):
     @expose("/count")
     @has_access
     def count(self):
-        """{"unread": n}: polled by the bell; it does not count as activity (the idle timeout still ends the session)."""
+        """{"unread": n}: polled by the bell; not the user's activity (the idle timeout still ends the session)."""
         return jsonify(unread=services.unread_count(g.user))
 
     @expose("/<int:notification_id>/open", methods=["POST"])

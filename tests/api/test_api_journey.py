@@ -19,7 +19,7 @@ def test_district_script_lists_pending_and_approves_one_via_the_api(app, db, wor
     assert body["count"] == 1 and body["next_after"] is None
     row = body["result"][0]
     assert row["state_title"] == "未审核" and "*" in row["id_number"]
-    assert other_state.id not in [r["id"] for r in body["result"]] and foreign.id not in [r["id"] for r in body["result"]]
+    assert not {other_state.id, foreign.id} & {r["id"] for r in body["result"]}
 
     approved = script.post(f"/api/v1/applications/{mine.id}/transitions/approve_by_district",
                            json={"version": row["version"], "comment": "材料齐全"})
