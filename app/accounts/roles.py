@@ -31,6 +31,9 @@ FAB_SECURITY_VIEWS = {
     "UserStatsChartView": ("can_chart",),
 }
 
+#: 我的任务: the user's own background jobs (every role that can start one: exports, imports, intake).
+JOBS = {"JobView": ("can_list",)}
+
 #: What both city roles see of every district: transfers, 发放情况备案, 对账 and 统计分析.
 CITY_OVERVIEW_VIEWS = {
     "TransferView": READ,
@@ -68,6 +71,7 @@ ROLE_VIEWS = {
         **PERSONAL_VIEWS,
         "DistrictRequestApi": ("can_read",),
         "StatsApi": ("can_read",),
+        **JOBS,
     },
     FINANCE: {
         "CampaignView": READ,
@@ -77,6 +81,7 @@ ROLE_VIEWS = {
         **CITY_OVERVIEW_VIEWS,
         **PERSONAL_VIEWS,
         "StatsApi": ("can_read",),
+        **JOBS,
     },
     DISTRICT_ADMIN: {
         "CampaignView": READ,
@@ -92,6 +97,7 @@ ROLE_VIEWS = {
         **PERSONAL_VIEWS,
         "DistrictRequestApi": ("can_read",),
         "StatsApi": ("can_read",),
+        **JOBS,
     },
     GRASSROOTS: {
         "CampaignView": READ,
@@ -101,17 +107,18 @@ ROLE_VIEWS = {
         # Only the home page's chart of its own unit (no 统计分析 page).
         "StatsView": ("can_data",),
         **PERSONAL_VIEWS,
+        **JOBS,
     },
 }
 
 ROLE_MENUS = {
     SYSTEM_ADMIN: ("系统管理", "组织机构", "报名活动", "批次", "参考数据", "区县局管理员账号", "安全日志",
                    "List Users", "List Roles", "Security", "User's Statistics", "终审", "申请单汇总",
-                   "划拨记录", "发放情况备案", "对账", "统计分析"),
-    FINANCE: ("报名活动", "配套发放", "奖励资金划拨", "划拨记录", "发放情况备案", "对账", "统计分析"),
+                   "划拨记录", "发放情况备案", "对账", "统计分析", "我的任务"),
+    FINANCE: ("报名活动", "配套发放", "奖励资金划拨", "划拨记录", "发放情况备案", "对账", "统计分析", "我的任务"),
     DISTRICT_ADMIN: ("报名活动", "用户管理", "区县局报名管理", "申请单", "划拨记录", "发放情况备案", "对账",
-                     "统计分析"),
-    GRASSROOTS: ("报名活动", "我要报名", "本单位报名管理"),
+                     "统计分析", "我的任务"),
+    GRASSROOTS: ("报名活动", "我要报名", "本单位报名管理", "我的任务"),
 }
 
 

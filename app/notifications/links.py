@@ -1,10 +1,12 @@
 """Where a message leads: the object it is about, on the page the reader's role uses, if it is still in the
 reader's scope (None otherwise: the message stays, its link does not)."""
 from flask import url_for
+from sqlalchemy import select
 
 from app.applications.models import Application
 from app.campaigns import requests as district_requests
 from app.extensions import appbuilder, db
+from app.jobs.models import Job
 from app.security.scoping import get_in_scope
 
 #: The application pages, in the order a role is looked for (the first the user may open is used).
@@ -47,7 +49,15 @@ def _batch(user, batch_id):
     return None
 
 
-RESOLVERS = {"application": (_application, 1), "request": (_request, 2), "batch": (_batch, 1)}
+def _job(user, job_id):
+    """我的任务 lists the user's own jobs (and only those)."""
+    owner = db.session.scalar(select(Job.owner_id).where(Job.id == job_id))
+    if owner != user.id or not appbuilder.sm.has_access("can_list", "JobView"):
+        return None
+    return url_for("JobView.list")
+
+
+RESOLVERS = {"application": (_application, 1), "request": (_request, 2), "batch": (_batch, 1), "job": (_job, 1)}
 
 
 def link_for(user, target):

@@ -2,6 +2,10 @@
 (when the job queue is present) of ``job_finished``. Each queues its messages (app.notifications.services),
 so nothing is written outside the transaction of the change itself."""
 from app.campaigns import signals as request_signals
+from app.extensions import db
+from app.jobs import registry
+from app.jobs import signals as job_signals
+from app.jobs.models import JobState
 from app.notifications.services import admins_of, city_admins, queue
 from app.review import signals as review_signals
 
@@ -54,7 +58,19 @@ def on_request_changed(request, action=None, user=None, comment=None, **_extra):
               target, skip=actor)
 
 
+def on_job_finished(job, **_extra):
+    """The owner of a job hears that it ended. Sent after the job's record is committed: commits itself."""
+    title = registry.title_of(job.kind)
+    if job.state == JobState.DONE.value:
+        text = f"您的任务“{title}”已完成"
+    else:
+        text = f"您的任务“{title}”失败：{job.error or '原因未知'}"
+    queue([job.owner_id], "job_done" if job.state == JobState.DONE.value else "job_failed", text, f"job:{job.id}")
+    db.session.commit()
+
+
 def connect():
     """Subscribe (weakly referenced module functions stay alive: they are module globals)."""
     review_signals.state_changed.connect(on_state_changed)
     request_signals.request_changed.connect(on_request_changed)
+    job_signals.job_finished.connect(on_job_finished)
