@@ -18,6 +18,7 @@ from app.applications.models import Application
 from app.extensions import db
 from app.masking import mask_card, mask_id_number, mask_mobile
 from app.payments.services import PaymentInvalid
+from app.payments.views import FUNDING_STATES
 from app.review import decisions, queries, workflow
 from app.review.models import ReviewRecord
 from app.review.services import CommentRequired, ConcurrentChange, apply_transition
@@ -38,6 +39,9 @@ PAGE_PERMISSIONS = {
 }
 #: The pages on which an application is shown whole (the detail pages of every screen).
 DETAIL_PAGES = ("MyApplicationModelView", "DistrictReviewModelView", "FinalReviewModelView", "FundingModelView")
+#: The application screens and the states each shows (empty: every state), as the pages filter them.
+SCREENS = (("MyApplicationModelView", ()), ("DistrictReviewModelView", ()), ("FinalReviewModelView", ()),
+           ("FundingModelView", tuple(s.value for s in FUNDING_STATES)))
 FILTERS = ("campaign", "batch", "district", "state", "new_level", "name", "unit", "certificate_no")
 DEFAULT_LIMIT, MAX_LIMIT = 25, 100
 
@@ -72,6 +76,16 @@ def item(application):
         "id_number": mask_id_number(application.id_number),
         "submitted_at": _time(application.submitted_at), "updated_at": _time(application.updated_at),
     }
+
+
+def screen_states(sm):
+    """The states the user's application screens show: () for every state, None for no screen at all."""
+    shown = [states for view, states in SCREENS if sm.has_access("can_list", view)]
+    if not shown:
+        return None
+    if any(states == () for states in shown):
+        return ()
+    return tuple(sorted({state for states in shown for state in states}))
 
 
 def sees_whole(sm):
@@ -163,9 +177,9 @@ class ApplicationApi(TokenAuthMixin, SpecFromDictMixin, ModelRestApi):
         # Only our documented shapes (FAB would also add generated add/edit schemas nothing uses).
         BaseApi.add_apispec_components(self, api_spec)
 
-    def _flt(self):
+    def _flt(self, states):
         values = {name: request.args.get(name) for name in FILTERS if request.args.get(name)}
-        return queries.ApplicationFilter.from_values(values)
+        return queries.ApplicationFilter.from_values(values, screen_states=states)
 
     @expose("/", methods=["GET"])
     @protect()
@@ -183,14 +197,22 @@ class ApplicationApi(TokenAuthMixin, SpecFromDictMixin, ModelRestApi):
             after = spec.parse_id(after)
             if after is None:
                 return self.response_400("after 应为上一页返回的 next_after")
-        flt = self._flt()
+        states = screen_states(self.appbuilder.sm)
+        if states is None:
+            return self.ok(count=0, limit=limit, next_after=None, result=[])
+        flt = self._flt(states)
         rows, next_after = queries.keyset_page(db.session, g.user, flt, after=after, size=limit)
         total = queries.count(db.session, g.user, flt)
         return self.ok(count=total, limit=limit, next_after=next_after, result=[item(r) for r in rows])
 
     def _scoped(self, pk):
+        """The application ``pk`` if it is in the user's scope and on one of the user's screens, else None."""
         pk = spec.parse_id(pk)
-        return get_in_scope(db.session, Application, pk, g.user) if pk else None
+        states = screen_states(self.appbuilder.sm)
+        application = get_in_scope(db.session, Application, pk, g.user) if pk and states is not None else None
+        if application is not None and states and application.state not in states:
+            return None
+        return application
 
     @expose("/<pk>", methods=["GET"])
     @protect()

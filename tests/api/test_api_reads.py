@@ -108,3 +108,14 @@ def test_statistics_are_of_the_user_s_own_scope(db, world, district, api):
     table = district.get("/api/v1/stats/tables/state").get_json()
     assert table["total"]["count"] == 2
     assert district.get("/api/v1/stats/tables/nonsense").status_code == 404
+
+
+def test_finance_sees_what_its_screen_shows_and_no_more(db, world, api):
+    pending = world.app()
+    approved = world.app(State.FINAL_APPROVED)
+    finance = api(make_token(world.finance))
+    assert [r["id"] for r in finance.get("/api/v1/applications/").get_json()["result"]] == [approved.id]
+    assert finance.get(f"/api/v1/applications/{pending.id}").status_code == 404
+    assert finance.get(f"/api/v1/applications/{approved.id}").status_code == 200
+    assert finance.post(f"/api/v1/applications/{pending.id}/transitions/fund",
+                        json={"version": 1, "funded_on": "2015-04-01"}).status_code == 404
