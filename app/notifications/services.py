@@ -116,3 +116,10 @@ def mark_all_read(user):
 
 def set_email(user, enabled):
     user.email_notifications = bool(enabled)
+
+
+def mark_read_before(moment):
+    """Mark every message created before ``moment`` (UTC) read, whoever it is for (loading history)."""
+    return db.session.execute(update(Notification).where(
+        Notification.created_at < moment, Notification.read_at.is_(None)).values(read_at=moment)
+        .execution_options(synchronize_session=False)).rowcount
