@@ -1,5 +1,5 @@
 """register matches: the latest matching of each application against the certificate register (result,
-differing fields, the entry found and how), and the import an entry came from
+differing fields, the entry found and how)
 
 Revision ID: 0007
 Revises: 0004
