@@ -282,7 +282,9 @@ def convert_row(number, cells, fields, columns, errors):
 # ---------------------------------------------------------------------------------------------- the file
 
 def check_archive(data, *, max_uncompressed=MAX_UNCOMPRESSED_BYTES, max_rows=MAX_ROWS):
-    """Refuse what is not a reasonable .xlsx before any XML is parsed (see the module docstring)."""
+    """Refuse what is not a reasonable .xlsx before any XML is parsed (see the module docstring).
+    Returns the number of rows of the longest worksheet (header and empty rows included): what a caller
+    may use to decide whether reading it is long work."""
     if data[:8] == _OLE2_MAGIC:
         raise XlsxRejected("这是旧版Excel（.xls）或加密的文件，请在Excel中另存为“Excel工作簿（.xlsx）”后上传")
     if not data:
@@ -301,10 +303,12 @@ def check_archive(data, *, max_uncompressed=MAX_UNCOMPRESSED_BYTES, max_rows=MAX
         # zipfile never returns more bytes than an entry declares, so the declared sizes bound the work.
         if sum(info.file_size for info in infos) > max_uncompressed:
             raise XlsxRejected(f"文件解压后超过{max_uncompressed // (1024 * 1024)}MB，不予读取")
+        longest = 0
         for info in infos:
             if not info.filename.endswith((".xml", ".rels", ".vml")):
                 continue
-            _scan_part(archive, info, max_rows)
+            longest = max(longest, _scan_part(archive, info, max_rows))
+    return longest
 
 
 def _scan_part(archive, info, max_rows):
@@ -335,6 +339,7 @@ def _scan_part(archive, info, max_rows):
                     tail = block[-_SCAN_TAIL:]
     except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError):
         raise XlsxRejected("文件已损坏，无法读取") from None
+    return max(rows, highest)
 
 
 def read_xlsx(data, fields, *, max_bytes=MAX_FILE_BYTES, max_uncompressed=MAX_UNCOMPRESSED_BYTES,

@@ -5,18 +5,19 @@ Personal numbers are compared only by equality / IN in SQL (they may be encrypte
 is compared in Python after loading.
 """
 import os
+import re
 import secrets
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 
 from app.applications.models import Application
 from app.clock import today as shanghai_today
 from app.clock import utcnow
-from app.exports.reader import CellError, XlsxRejected, read_xlsx  # noqa: F401 (CellError for views)
+from app.exports.reader import CellError, XlsxRejected, check_archive, read_xlsx  # noqa: F401 (CellError for views)
 from app.exports.xlsx import Column, write_xlsx
 from app.extensions import db
 from app.review import queries, signals
@@ -143,15 +144,18 @@ def _shown(value):
     return value
 
 
-def error_file_dir():
-    path = Path(current_app.config["INSTANCE_DIR"]) / "register_errors"
+def storage_dir():
+    """Uploaded registers waiting for their job and error workbooks of refused imports: under UPLOAD_DIR,
+    which every web worker and queue consumer shares."""
+    path = Path(current_app.config["UPLOAD_DIR"]) / "register"
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
-def save_error_workbook(outcome):
-    """Write the error workbook to the instance folder under a random token (old ones are removed)."""
-    folder = error_file_dir()
+_TOKEN = re.compile(r"^(\d{1,12})-[A-Za-z0-9_-]{16,40}$")
+
+
+def _purge_old(folder):
     cutoff = time.time() - ERROR_FILE_SECONDS
     for old in folder.glob("*.xlsx"):
         try:
@@ -159,20 +163,86 @@ def save_error_workbook(outcome):
                 old.unlink()
         except OSError:
             pass
-    token = secrets.token_urlsafe(18)
-    path = folder / f"{token}.xlsx"
+
+
+def _new_file(user, kind):
+    """(token, path) of a new private file of ``user``; the token starts with the user's id."""
+    folder = storage_dir()
+    _purge_old(folder)
+    token = f"{user.id}-{secrets.token_urlsafe(18)}"
+    return token, folder / f"{kind}-{token}.xlsx"
+
+
+def _own_file(user, kind, token):
+    """The file of ``token`` if it is ``user``'s, else None."""
+    match = _TOKEN.match(token or "")
+    if not match or int(match[1]) != user.id:
+        return None
+    path = storage_dir() / f"{kind}-{token}.xlsx"
+    return path if path.is_file() else None
+
+
+def save_error_workbook(user, outcome):
+    """Write the error workbook of a refused import for its ``user``; returns its token."""
+    forget_error_workbooks(user)
+    token, path = _new_file(user, "errors")
     with open(path, "wb") as target:
         write_error_workbook(target, outcome)
     os.chmod(path, 0o600)
     return token
 
 
-def error_workbook_path(token):
-    """The saved error workbook of ``token``, or None."""
-    if not token or not token.replace("-", "").replace("_", "").isalnum() or len(token) > 40:
+def error_workbook_path(user, token):
+    """The saved error workbook of ``token`` if ``user`` made it, else None."""
+    return _own_file(user, "errors", token)
+
+
+def latest_error_token(user):
+    """The token of ``user``'s error workbook of the last refused import, if still kept."""
+    files = sorted(storage_dir().glob(f"errors-{user.id}-*.xlsx"), key=lambda p: p.stat().st_mtime)
+    return files[-1].stem.removeprefix("errors-") if files else None
+
+
+def forget_error_workbooks(user):
+    for path in storage_dir().glob(f"errors-{user.id}-*.xlsx"):
+        path.unlink(missing_ok=True)
+
+
+def save_upload(user, data):
+    """Keep an uploaded register for the job that imports it; returns its token."""
+    token, path = _new_file(user, "upload")
+    path.write_bytes(data)
+    os.chmod(path, 0o600)
+    return token
+
+
+def take_upload(user, token):
+    """The bytes of ``user``'s kept upload ``token`` (the file is removed), or None."""
+    path = _own_file(user, "upload", token)
+    if path is None:
         return None
-    path = error_file_dir() / f"{token}.xlsx"
-    return path if path.is_file() else None
+    try:
+        return path.read_bytes()
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def import_or_report(user, file_name, data, *, progress=_no_progress):
+    """Import and, when refused with rows read, keep the error workbook: (outcome, error token or None).
+    A successful import forgets the user's earlier error workbooks."""
+    outcome = import_register(user, file_name, data, progress=progress)
+    if outcome.ok:
+        forget_error_workbooks(user)
+        return outcome, None
+    return outcome, (save_error_workbook(user, outcome) if outcome.rows else None)
+
+
+def estimated_rows(data):
+    """Rows of the uploaded file as its raw XML says (before reading it); 0 when the file is refused."""
+    try:
+        return check_archive(data, max_rows=MAX_REGISTER_ROWS)
+    except XlsxRejected:
+        return 0
 
 
 def imports():
@@ -185,6 +255,7 @@ def imports():
 @dataclass
 class MatchSummary:
     total: int = 0
+    unchecked: int = 0
     counts: dict = field(default_factory=lambda: {r.value: 0 for r in MatchResult})
 
     def count(self, result):
@@ -245,6 +316,22 @@ def match_applications(user, *, campaign_id=None, batch_id=None, progress=_no_pr
             db.session.execute(insert(RegisterMatch), rows)
         db.session.commit()
         progress(start + len(chunk_ids), len(ids))
+    return summary
+
+
+def stored_summary(user, campaign_id=None, batch_id=None):
+    """The stored results of the campaign's/batch's 区县局初审通过 applications in ``user``'s scope, with how
+    many have none yet (``unchecked``)."""
+    flt = matching_filter(campaign_id, batch_id)
+    total = queries.count(db.session, user, flt)
+    summary = MatchSummary(total=total)
+    rows = db.session.execute(
+        select(RegisterMatch.result, func.count(RegisterMatch.id))
+        .where(RegisterMatch.application_id.in_(select(Application.id).where(*queries.conditions(user, flt))))
+        .group_by(RegisterMatch.result)).all()
+    for result, n in rows:
+        summary.counts[result] = n
+    summary.unchecked = total - sum(summary.counts.values())
     return summary
 
 

@@ -8,7 +8,7 @@
 """
 from urllib.parse import urlencode
 
-from flask import abort, g, request, session, url_for
+from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -17,13 +17,14 @@ from app.campaigns.models import Batch, Campaign
 from app.clock import iso_minute
 from app.exports.downloads import xlsx_response
 from app.extensions import db
+from app.jobs.services import submit_job
 from app.review.states import State
 from app.verification import services
+from app.verification.jobs import REGISTER_IMPORT, REGISTER_MATCH
 from app.verification.models import MatchResult
 
 #: Row errors listed on the page; all of them are in the downloadable workbook.
 ERRORS_SHOWN = 500
-_SESSION_KEY = "register_error_file"
 
 
 def _int_arg(value):
@@ -59,10 +60,37 @@ class RegisterView(BaseView):
             .order_by(Campaign.start_date.desc(), Batch.number)).all()
         return campaigns, batches
 
-    def render_page(self, *, outcome=None, error_token=None, summary=None, match_errors=None, form=None,
-                    status=200):
+    def _selection(self, values):
+        """(campaign id, batch id, campaign, batch, problems) of a campaign/batch choice."""
+        campaign_id, batch_id = _int_arg(values.get("campaign")), _int_arg(values.get("batch"))
+        campaign = db.session.get(Campaign, campaign_id) if campaign_id else None
+        batch = db.session.get(Batch, batch_id) if batch_id else None
+        problems = {}
+        if campaign is None and batch is None:
+            problems["campaign"] = "请选择报名活动或批次"
+        elif campaign is not None and batch is not None and batch.campaign_id != campaign.id:
+            problems["batch"] = "该批次不属于所选报名活动"
+        return (campaign.id if campaign else None), (batch.id if batch else None), campaign, batch, problems
+
+    def _summary(self, values):
+        """The stored results of the chosen campaign/batch, with links to the 终审 list by mark."""
+        campaign_id, batch_id, campaign, batch, problems = self._selection(values)
+        if problems:
+            return None
+        counts = services.stored_summary(g.user, campaign_id, batch_id)
+        links = {r.value: url_for("FinalReviewModelView.list") + "?" +
+                 urlencode(final_list_url(campaign_id, batch_id, r.value)) for r in MatchResult}
+        bulk_url = url_for("FinalReviewModelView.bulk", name="approve_final") + "?" + urlencode(
+            final_list_url(campaign_id, batch_id, MatchResult.MATCH.value))
+        scope = " ".join(x for x in ((campaign or batch.campaign).name, batch.name if batch else "") if x)
+        return {"counts": counts, "links": links, "bulk_url": bulk_url, "scope": scope}
+
+    def render_page(self, *, outcome=None, error_token=None, match_errors=None, form=None, status=200):
         campaigns, batches = self._choices()
-        form = form or {}
+        form = form if form is not None else request.args
+        summary = self._summary(form) if (form.get("campaign") or form.get("batch")) and not match_errors else None
+        if outcome is None and error_token is None:
+            error_token = services.latest_error_token(g.user)
         return self.render_template(
             "verification/index.html", title=_("证书信息核对"), imports=services.imports(), iso_minute=iso_minute,
             outcome=outcome, errors_shown=ERRORS_SHOWN, error_token=error_token, summary=summary,
@@ -83,22 +111,19 @@ class RegisterView(BaseView):
             return self.render_page(outcome=services.ImportOutcome(
                 errors=[services.CellError(None, None, message)], message=message), status=400)
         data = upload.read(services.MAX_REGISTER_BYTES + 1)
-        outcome = services.import_register(g.user, upload.filename, data)
-        if outcome.ok:
-            session.pop(_SESSION_KEY, None)
-            return self.render_page(outcome=outcome)
-        token = services.save_error_workbook(outcome) if outcome.rows else None
-        if token:
-            session[_SESSION_KEY] = token
-        return self.render_page(outcome=outcome, error_token=token, status=400)
+        if services.estimated_rows(data) > current_app.config["REGISTER_JOB_THRESHOLD"]:
+            token = services.save_upload(g.user, data)
+            submit_job(REGISTER_IMPORT, owner=g.user, params={"upload": token, "file_name": upload.filename[:200]})
+            flash(_("文件较大，已在后台导入；请在“我的任务”查看进度，导入完成后回到本页核对。"), "info")
+            return redirect(url_for("JobView.list"))
+        outcome, token = services.import_or_report(g.user, upload.filename, data)
+        return self.render_page(outcome=outcome, error_token=token, status=200 if outcome.ok else 400)
 
     @expose("/errors/<token>")
     @has_access
     def errors(self, token):
-        """The error workbook of this user's last refused import (404 for any other token)."""
-        if session.get(_SESSION_KEY) != token:
-            abort(404)
-        path = services.error_workbook_path(token)
+        """The error workbook of this user's refused import (404 for anybody else's or an unknown token)."""
+        path = services.error_workbook_path(g.user, token)
         if path is None:
             abort(404)
         return xlsx_response(open(path, "rb"), "证书信息导入错误报告.xlsx", "register_errors.xlsx")
@@ -106,23 +131,17 @@ class RegisterView(BaseView):
     @expose("/match", methods=["POST"])
     @has_access
     def match(self):
-        campaign_id = _int_arg(request.form.get("campaign"))
-        batch_id = _int_arg(request.form.get("batch"))
-        batch = db.session.get(Batch, batch_id) if batch_id else None
-        campaign = db.session.get(Campaign, campaign_id) if campaign_id else None
-        problems = {}
-        if campaign is None and batch is None:
-            problems["campaign"] = "请选择报名活动或批次"
-        if campaign is not None and batch is not None and batch.campaign_id != campaign.id:
-            problems["batch"] = "该批次不属于所选报名活动"
+        campaign_id, batch_id, campaign, batch, problems = self._selection(request.form)
         if problems:
             return self.render_page(match_errors=problems, form=request.form, status=400)
-        summary = services.match_applications(g.user, campaign_id=campaign_id, batch_id=batch_id)
-        links = {r.value: url_for("FinalReviewModelView.list") + "?" +
-                 urlencode(final_list_url(campaign_id, batch_id, r.value)) for r in MatchResult}
-        bulk_url = url_for("FinalReviewModelView.bulk", name="approve_final") + "?" + urlencode(
-            final_list_url(campaign_id, batch_id, MatchResult.MATCH.value))
-        scope = " ".join(x for x in ((campaign or (batch and batch.campaign)).name, batch.name if batch else "") if x)
-        return self.render_page(summary={"counts": summary, "links": links, "bulk_url": bulk_url, "scope": scope},
-                                form=request.form)
-
+        back = url_for(".index", **{k: v for k, v in (("campaign", campaign_id), ("batch", batch_id)) if v})
+        count = services.queries.count(db.session, g.user, services.matching_filter(campaign_id, batch_id))
+        if count > current_app.config["REGISTER_JOB_THRESHOLD"]:
+            title = "核对结果_" + "_".join(x for x in ((campaign or batch.campaign).name,
+                                                       batch.name if batch else "") if x)
+            submit_job(REGISTER_MATCH, owner=g.user,
+                       params={"campaign_id": campaign_id, "batch_id": batch_id, "title": title[:150]})
+            flash(_("需核对的申请较多，已在后台核对；完成后回到本页查看结果。"), "info")
+            return redirect(url_for("JobView.list"))
+        services.match_applications(g.user, campaign_id=campaign_id, batch_id=batch_id)
+        return redirect(back)

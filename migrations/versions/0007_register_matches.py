@@ -2,7 +2,7 @@
 differing fields, the entry found and how)
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0005
 Create Date: 2026-11-25 04:00:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0007'
-down_revision = '0004'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 

@@ -206,8 +206,9 @@ def test_identifier_and_date_readers():
     assert read_date("2015-03-01 00:00:00") == date(2015, 3, 1)
 
 
-def test_check_archive_accepts_a_plain_workbook():
-    check_archive(xlsx([["a"]]))
+def test_check_archive_accepts_a_plain_workbook_and_counts_its_rows():
+    assert check_archive(xlsx([["a"]])) == 1
+    assert check_archive(xlsx([["a"], ["b"], [None], ["c"]])) == 4
 
 
 def test_cell_error_text_without_row():

@@ -13,6 +13,8 @@ from app.review.states import State
 from app.verification import services
 from app.verification.models import RegisterEntry, RegisterImport, RegisterMatch
 from tests.conftest import csrf_token
+from app.accounts.roles import SYSTEM_ADMIN
+from tests.factories import make_user
 from tests.ids import unique_id_number
 from tests.verification.helpers import HEADER, register_file, row_of
 
@@ -27,7 +29,7 @@ def upload(client, data, name="证书信息.xlsx"):
 
 def match(client, **form):
     token = csrf_token(client, PAGE)
-    return client.post("/register/match", data={"csrf_token": token, **form})
+    return client.post("/register/match", data={"csrf_token": token, **form}, follow_redirects=True)
 
 
 def count(db, model):
@@ -87,10 +89,16 @@ def test_one_bad_row_imports_nothing_and_every_error_is_listed_and_downloadable(
     assert [r[0] for r in body] == [3, 4, 5, 6, 2]  # rows with errors first, then the others
     assert "校验位" in body[0][-1] and body[-1][-1] is None
     assert body[0][3] == bad_id  # what was typed, as text
-    # Another user's session cannot fetch it.
-    other = login_as(world.city_admin)
+    # It is offered again on the page until an import succeeds; nobody else can fetch it.
+    assert link in client.get(PAGE).get_data(as_text=True)
+    other_admin = make_user(SYSTEM_ADMIN, real_name="另一位管理员")
+    other = login_as(other_admin)
     assert other.get(link).status_code == 404
+    assert link not in other.get(PAGE).get_data(as_text=True)
     assert client.get("/register/errors/nonsense").status_code == 404
+    assert client.get(link.replace(f"/{world.city_admin.id}-", f"/{other_admin.id}-")).status_code == 404
+    assert upload(client, register_file([row_of(good)])).status_code == 200
+    assert client.get(link).status_code == 404 and "register-last-refused" not in client.get(PAGE).get_data(as_text=True)
 
 
 @pytest.mark.parametrize("data, message", [
