@@ -343,8 +343,9 @@ def _scan_part(archive, info, max_rows):
 
 
 def read_xlsx(data, fields, *, max_bytes=MAX_FILE_BYTES, max_uncompressed=MAX_UNCOMPRESSED_BYTES,
-              max_rows=MAX_ROWS):
-    """Read the first worksheet of ``data`` (bytes of an .xlsx) into a :class:`ReadResult`.
+              max_rows=MAX_ROWS, sheet=None):
+    """Read a worksheet of ``data`` (bytes of an .xlsx) into a :class:`ReadResult`: the first one, or
+    ``sheet`` (its name, or its index from 0).
 
     Raises :class:`XlsxRejected` when the file as a whole is refused (size, format, bomb, header).
     Rows whose wanted cells are all empty are skipped; every other row is converted, and every
@@ -362,7 +363,17 @@ def read_xlsx(data, fields, *, max_bytes=MAX_FILE_BYTES, max_uncompressed=MAX_UN
     try:
         if not workbook.worksheets:
             raise XlsxRejected("文件中没有工作表")
-        return _read_sheet(workbook.worksheets[0], fields, max_rows)
+        if sheet is None:
+            chosen = workbook.worksheets[0]
+        elif isinstance(sheet, int):
+            if not 0 <= sheet < len(workbook.worksheets):
+                raise XlsxRejected(f"文件中没有第{sheet + 1}个工作表")
+            chosen = workbook.worksheets[sheet]
+        elif sheet in workbook.sheetnames:
+            chosen = workbook[sheet]
+        else:
+            raise XlsxRejected(f"文件中没有名为“{sheet}”的工作表")
+        return _read_sheet(chosen, fields, max_rows)
     except XlsxRejected:
         raise
     except Exception:  # noqa: BLE001

@@ -200,6 +200,9 @@ def test_a_batch_other_than_the_applications_matches_nothing(db, world, login_as
     response = match(client, campaign=str(world.campaign.id), batch=str(other.batches[0].id))
     assert response.status_code == 400 and "该批次不属于所选报名活动" in response.get_data(as_text=True)
     assert match(client).status_code == 400
+    for unknown in ({"campaign": "999999"}, {"batch": "999999"}, {"campaign": "x"}, {"batch": "9" * 30}):
+        response = match(client, **unknown)
+        assert response.status_code == 400 and "请选择报名活动或批次" in response.get_data(as_text=True)
     response = match(client, batch=str(other.batches[0].id))
     assert response.status_code == 200
     assert services.match_of(application) is None
