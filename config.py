@@ -49,6 +49,8 @@ class Config:
         self.JOB_RESULT_DAYS = int(os.environ.get("JOB_RESULT_DAYS", "7"))
         #: A 汇总表 of more rows than this is written by a background job (smaller ones download at once).
         self.EXPORT_JOB_THRESHOLD = int(os.environ.get("EXPORT_JOB_THRESHOLD", "5000"))
+        #: 证书信息核对: a register file of more rows, or a matching of more applications, runs as a background job.
+        self.REGISTER_JOB_THRESHOLD = int(os.environ.get("REGISTER_JOB_THRESHOLD", "5000"))
 
     # Flask / Flask-SQLAlchemy
     SQLALCHEMY_TRACK_MODIFICATIONS = False

@@ -24,6 +24,7 @@ from app.public.views import PublicView
 from app.reference.views import ReferenceItemModelView
 from app.review.views import DistrictReviewModelView, FinalReviewModelView
 from app.stats.views import StatsView
+from app.verification.views import RegisterView
 
 
 def register_views(appbuilder):
@@ -49,6 +50,7 @@ def register_views(appbuilder):
 
     appbuilder.add_view(DistrictReviewModelView, "区县局报名管理", label=_l("报名管理"), icon="fa-check-square-o")
     appbuilder.add_view(FinalReviewModelView, "终审", label=_l("终审"), icon="fa-gavel")
+    appbuilder.add_view(RegisterView, "证书信息核对", label=_l("证书信息核对"), icon="fa-id-card-o")
     appbuilder.add_view(FundingModelView, "配套发放", label=_l("配套发放"), icon="fa-jpy")
 
     appbuilder.add_view(FundingDueView, "奖励资金划拨", label=_l("奖励资金划拨"), icon="fa-university")

@@ -12,6 +12,6 @@ from app.orgs.models import Organisation  # noqa: F401
 from app.payments.models import PaymentReport, Transfer, TransferItem  # noqa: F401
 from app.reference.models import ReferenceItem  # noqa: F401
 from app.review.models import ReviewRecord  # noqa: F401
-from app.verification.models import RegisterEntry, RegisterImport  # noqa: F401
+from app.verification.models import RegisterEntry, RegisterImport, RegisterMatch  # noqa: F401
 
 metadata = Model.metadata

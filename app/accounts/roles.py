@@ -66,6 +66,8 @@ ROLE_VIEWS = {
         "ReferenceItemModelView": CRUD,
         "ApplicationDocumentView": DOCUMENTS,
         "FinalReviewModelView": REVIEW + ("approve_final", "reject_final", "void"),
+        # 证书信息核对: import the certificate register, match applications against it.
+        "RegisterView": ("can_list", "can_import", "can_match"),
         "DistrictRequestAdminView": ("can_list", "can_show", "can_return", "can_excel", "can_print"),
         **CITY_OVERVIEW_VIEWS,
         **PERSONAL_VIEWS,
@@ -113,7 +115,7 @@ ROLE_VIEWS = {
 
 ROLE_MENUS = {
     SYSTEM_ADMIN: ("系统管理", "组织机构", "报名活动", "批次", "参考数据", "区县局管理员账号", "安全日志",
-                   "List Users", "List Roles", "Security", "User's Statistics", "终审", "申请单汇总",
+                   "List Users", "List Roles", "Security", "User's Statistics", "终审", "证书信息核对", "申请单汇总",
                    "划拨记录", "发放情况备案", "对账", "统计分析", "我的任务"),
     FINANCE: ("报名活动", "配套发放", "奖励资金划拨", "划拨记录", "发放情况备案", "对账", "统计分析", "我的任务"),
     DISTRICT_ADMIN: ("报名活动", "用户管理", "区县局报名管理", "申请单", "划拨记录", "发放情况备案", "对账",
