@@ -9,6 +9,7 @@ from app.cli import register_commands
 from app.extensions import appbuilder, csrf, db, limiter, migrate
 from app.jobs.queue import init_queue
 from app.menu import register_views
+from app.notifications import setup as notifications
 from app.web import register_web, trust_proxies
 from config import BASE_DIR, Config
 
@@ -17,6 +18,8 @@ from config import BASE_DIR, Config
 from app.applications import jobs as _application_jobs  # noqa: E402, F401, I001
 from app.exports import jobs as _export_jobs  # noqa: E402, F401
 from app.jobs import cleanup as _job_cleanup  # noqa: E402, F401
+from app.notifications import jobs as _notification_jobs  # noqa: E402, F401
+from app.verification import jobs as _verification_jobs  # noqa: E402, F401
 
 
 def create_app(config=None):
@@ -44,4 +47,5 @@ def create_app(config=None):
     init_queue(app)
     register_commands(app)
     register_web(app)
+    notifications.init_app(app)
     return app

@@ -282,7 +282,9 @@ def convert_row(number, cells, fields, columns, errors):
 # ---------------------------------------------------------------------------------------------- the file
 
 def check_archive(data, *, max_uncompressed=MAX_UNCOMPRESSED_BYTES, max_rows=MAX_ROWS):
-    """Refuse what is not a reasonable .xlsx before any XML is parsed (see the module docstring)."""
+    """Refuse what is not a reasonable .xlsx before any XML is parsed (see the module docstring).
+    Returns the number of rows of the longest worksheet (header and empty rows included): what a caller
+    may use to decide whether reading it is long work."""
     if data[:8] == _OLE2_MAGIC:
         raise XlsxRejected("这是旧版Excel（.xls）或加密的文件，请在Excel中另存为“Excel工作簿（.xlsx）”后上传")
     if not data:
@@ -301,10 +303,12 @@ def check_archive(data, *, max_uncompressed=MAX_UNCOMPRESSED_BYTES, max_rows=MAX
         # zipfile never returns more bytes than an entry declares, so the declared sizes bound the work.
         if sum(info.file_size for info in infos) > max_uncompressed:
             raise XlsxRejected(f"文件解压后超过{max_uncompressed // (1024 * 1024)}MB，不予读取")
+        longest = 0
         for info in infos:
             if not info.filename.endswith((".xml", ".rels", ".vml")):
                 continue
-            _scan_part(archive, info, max_rows)
+            longest = max(longest, _scan_part(archive, info, max_rows))
+    return longest
 
 
 def _scan_part(archive, info, max_rows):
@@ -335,11 +339,13 @@ def _scan_part(archive, info, max_rows):
                     tail = block[-_SCAN_TAIL:]
     except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError):
         raise XlsxRejected("文件已损坏，无法读取") from None
+    return max(rows, highest)
 
 
 def read_xlsx(data, fields, *, max_bytes=MAX_FILE_BYTES, max_uncompressed=MAX_UNCOMPRESSED_BYTES,
-              max_rows=MAX_ROWS):
-    """Read the first worksheet of ``data`` (bytes of an .xlsx) into a :class:`ReadResult`.
+              max_rows=MAX_ROWS, sheet=None):
+    """Read a worksheet of ``data`` (bytes of an .xlsx) into a :class:`ReadResult`: the first one, or
+    ``sheet`` (its name, or its index from 0).
 
     Raises :class:`XlsxRejected` when the file as a whole is refused (size, format, bomb, header).
     Rows whose wanted cells are all empty are skipped; every other row is converted, and every
@@ -357,7 +363,17 @@ def read_xlsx(data, fields, *, max_bytes=MAX_FILE_BYTES, max_uncompressed=MAX_UN
     try:
         if not workbook.worksheets:
             raise XlsxRejected("文件中没有工作表")
-        return _read_sheet(workbook.worksheets[0], fields, max_rows)
+        if sheet is None:
+            chosen = workbook.worksheets[0]
+        elif isinstance(sheet, int):
+            if not 0 <= sheet < len(workbook.worksheets):
+                raise XlsxRejected(f"文件中没有第{sheet + 1}个工作表")
+            chosen = workbook.worksheets[sheet]
+        elif sheet in workbook.sheetnames:
+            chosen = workbook[sheet]
+        else:
+            raise XlsxRejected(f"文件中没有名为“{sheet}”的工作表")
+        return _read_sheet(chosen, fields, max_rows)
     except XlsxRejected:
         raise
     except Exception:  # noqa: BLE001

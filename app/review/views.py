@@ -35,6 +35,7 @@ from app.review.display import LEVEL_SHORT, application_fields
 from app.review.services import CommentRequired, ConcurrentChange
 from app.review.states import State, title_of
 from app.security.views_base import EagerInterface, ScopedModelView
+from app.verification import services as verification
 
 # -- filters -----------------------------------------------------------------------------------------
 
@@ -55,7 +56,8 @@ class FilterEquals(FilterContains):
 
 #: FAB's search column → the field of queries.ApplicationFilter it fills.
 FILTER_FIELDS = {"name": "name", "organisation": "unit", "certificate_no": "certificate_no", "state": "state",
-                 "campaign": "campaign", "batch": "batch", "new_level": "new_level", "district": "district"}
+                 "campaign": "campaign", "batch": "batch", "new_level": "new_level", "district": "district",
+                 "verification": "verification"}
 
 
 # -- list ----------------------------------------------------------------------------------------------
@@ -151,6 +153,8 @@ class ReviewModelView(BulkDecisionsMixin, ScopedModelView):
             bar.append(("district", _l("区县局"), choices["district"]))
         bar.append(("state", _l("状态"), [(s.value, s.title) for s in self.filter_states]))
         bar.append(("new_level", _l("晋升等级"), [(code, LEVEL_SHORT[code]) for code in data.NEW_LEVEL_CODES]))
+        if "verification" in self.search_filter_overrides:
+            bar.append(("verification", _l("核对结果"), queries.VERIFICATION_CHOICES))
         bar.append(("name", _l("姓名"), None))
         bar.append(("organisation", _l("单位"), None))
         bar.append(("certificate_no", _l("证书编号"), None))
@@ -198,6 +202,10 @@ class ReviewModelView(BulkDecisionsMixin, ScopedModelView):
         return {name: reason for name, reason in workflow.blocked_transitions(item, g.user, today).items()
                 if name in self.decisions}
 
+    def extra_show_args(self, item):
+        """What a screen adds to the 查看 page."""
+        return {}
+
     def render_show(self, item, errors=None, form=None, open_decision=None):
         today = shanghai_today()
         allowed = self.allowed_decisions(item, today)
@@ -214,7 +222,8 @@ class ReviewModelView(BulkDecisionsMixin, ScopedModelView):
             missing_scans=missing, missing_scans_text=missing_scans_text(missing) if missing else "",
             defaults=self.decision_defaults(item, today), errors=errors or {}, form=form or {},
             open_decision=open_decision, city_amount=city_amount, city_amount_problem=city_amount_problem,
-            matching=matching, matching_problem=matching_problem, back=self.back_to_list())
+            matching=matching, matching_problem=matching_problem, back=self.back_to_list(),
+            **self.extra_show_args(item))
 
     @expose("/show/<pk>", methods=["GET"])
     @has_access
@@ -347,7 +356,13 @@ class FinalReviewModelView(ReviewModelView):
     list_title = _l("终审")
     show_title = _l("查看报名表")
     search_columns = ReviewModelView.search_columns + ["district"]
+    # 核对结果 is no column of the application: only a filter (app.review.queries reads it).
+    search_filter_overrides = {**ReviewModelView.search_filter_overrides, "verification": [FilterEquals]}
     decisions = ("approve_final", "reject_final", "void")
+
+    def extra_show_args(self, item):
+        """The register entry found for the application, side by side, the differing fields marked."""
+        return {"verification": verification.comparison(item)}
 
     ticked_1_approve = ticked("approve_final", "fa-check")
     ticked_2_reject = ticked("reject_final", "fa-times")

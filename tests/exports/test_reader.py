@@ -206,9 +206,27 @@ def test_identifier_and_date_readers():
     assert read_date("2015-03-01 00:00:00") == date(2015, 3, 1)
 
 
-def test_check_archive_accepts_a_plain_workbook():
-    check_archive(xlsx([["a"]]))
+def test_check_archive_accepts_a_plain_workbook_and_counts_its_rows():
+    assert check_archive(xlsx([["a"]])) == 1
+    assert check_archive(xlsx([["a"], ["b"], [None], ["c"]])) == 4
 
 
 def test_cell_error_text_without_row():
     assert str(CellError(None, None, "文件是空的")) == "文件是空的"
+
+
+def test_a_named_or_numbered_sheet():
+    workbook = Workbook()
+    workbook.active.title = "说明"
+    workbook.active.append(["请在第二个工作表填写"])
+    data_sheet = workbook.create_sheet("通用工种")
+    data_sheet.append(["证书编号", "姓名", "身份证号码", "发证日期"])
+    data_sheet.append(["A1", "张三", "310109198309073016", "2015-3-1"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    data = buffer.getvalue()
+    assert read_xlsx(data, FIELDS, sheet="通用工种").rows[0].values["name"] == "张三"
+    assert read_xlsx(data, FIELDS, sheet=1).rows[0].values["cert"] == "A1"
+    assert "没有名为“行业特有工种”的工作表" in rejected(data, sheet="行业特有工种")
+    assert "没有第3个工作表" in rejected(data, sheet=2)
+    assert "没有找到表头行" in rejected(data)
