@@ -9,6 +9,7 @@ from app.cli import register_commands
 from app.extensions import appbuilder, csrf, db, limiter, migrate
 from app.menu import register_views
 from app.ops.health import register_health
+from app.ops.outage import register_outage
 from app.web import register_web, trust_proxies
 from config import BASE_DIR, Config
 
@@ -38,4 +39,5 @@ def create_app(config=None):
     register_commands(app)
     register_web(app)
     register_health(app)
+    register_outage(app)
     return app
