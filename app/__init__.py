@@ -8,6 +8,7 @@ from app.accounts.roles import fab_roles
 from app.cli import register_commands
 from app.extensions import appbuilder, csrf, db, limiter, migrate
 from app.menu import register_views
+from app.ops.cli import register_ops_commands
 from app.ops.health import register_health
 from app.ops.outage import register_outage
 from app.web import register_web, trust_proxies
@@ -37,6 +38,7 @@ def create_app(config=None):
         appbuilder.post_init()
 
     register_commands(app)
+    register_ops_commands(app)
     register_web(app)
     register_health(app)
     register_outage(app)
