@@ -26,6 +26,9 @@ EVENT_TITLES = {
     "org_changed": "修改组织机构",
     "export": "导出数据",
     "progress_query": "进度查询",
+    "personal_view": "查看完整个人信息",
+    "personal_print": "打印完整个人信息",
+    "personal_export": "导出完整个人信息",
 }
 
 with warnings.catch_warnings():
