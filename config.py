@@ -35,10 +35,16 @@ class Config:
         self.TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
         #: 对账 flags rows funded but not paid to workers for more than this many days.
         self.RECONCILIATION_UNPAID_DAYS = int(os.environ.get("RECONCILIATION_UNPAID_DAYS", "30"))
+        #: Audit and security records are kept at least this long (never deleted by the app; at least 180).
+        self.AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "180"))
+        #: Logs as JSON lines on stderr (app/ops/logs.py).
+        self.LOG_JSON = _env_bool("LOG_JSON", True)
 
     # Flask / Flask-SQLAlchemy
     SQLALCHEMY_TRACK_MODIFICATIONS = False
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    #: pool_pre_ping: a connection is tested before use, so the app recovers from a database restart by itself;
+    #: hide_parameters: SQL parameters (personal numbers) never appear in error messages or logs.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -119,6 +125,8 @@ class Config:
         """Refuse settings that must never reach production."""
         if self.APP_ENV == "production" and self.CAPTCHA_FIXED_ANSWER:
             raise RuntimeError("生产环境不允许固定验证码（CAPTCHA_FIXED_ANSWER）")
+        if getattr(self, "AUDIT_RETENTION_DAYS", 180) < 180:
+            raise RuntimeError("审计记录至少保留180天（AUDIT_RETENTION_DAYS 不能小于180）")
 
 
 def _new_key():
