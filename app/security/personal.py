@@ -185,6 +185,8 @@ class EncryptedString(TypeDecorator):
             return table.c[expression.type.lookup]
 
         def _hash(self, value):
+            if hasattr(value, "__clause_element__"):  # an ORM attribute
+                value = value.__clause_element__()
             if isinstance(value, ColumnElement):
                 if isinstance(value.type, EncryptedString):
                     if value.type.kind != self.expr.type.kind:
@@ -193,6 +195,8 @@ class EncryptedString(TypeDecorator):
                 if isinstance(value, BindParameter) and value.value is not None:
                     return lookup_hash(value.value, self.expr.type.kind)
                 raise NotImplementedError("个人号码只能与具体的值或同类加密列比较")
+            if not isinstance(value, str):
+                raise NotImplementedError("个人号码只能与字符串值比较")
             return lookup_hash(value, self.expr.type.kind)
 
         def operate(self, op, *other, **kwargs):

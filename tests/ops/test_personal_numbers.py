@@ -172,3 +172,28 @@ def test_development_generates_the_keys_once_into_the_instance_folder(tmp_path, 
     assert first.DATA_KEYS.startswith("k1:") and Config().DATA_KEYS == first.DATA_KEYS
     assert oct((tmp_path / "data_keys").stat().st_mode)[-3:] == "600"
     parse_data_keys(first.DATA_KEYS)
+
+
+def test_the_register_matches_applications_through_the_hash(app, db):
+    from datetime import date
+
+    from app.verification.models import RegisterEntry, RegisterImport
+
+    user = make_user()
+    item = make_application(user)
+    imported = RegisterImport(file_name="证书信息.xlsx", row_count=2, imported_by_id=user.id)
+    db.session.add(imported)
+    db.session.flush()
+    for number in (item.id_number, unique_id_number()):
+        db.session.add(RegisterEntry(import_id=imported.id, certificate_no=item.certificate_no, name="张三",
+                                     id_number=number, level="2", issue_date=date(2014, 12, 1), issuer="人社局"))
+    db.session.commit()
+    with db.engine.connect() as conn:
+        raw = repr(conn.execute(text("SELECT * FROM register_entries")).all())
+    assert item.id_number not in raw
+    matched = db.session.execute(select(Application.id, RegisterEntry.id_number)
+                                 .join(RegisterEntry, RegisterEntry.id_number == Application.id_number)).all()
+    assert matched == [(item.id, item.id_number)]
+    reverse = db.session.scalars(select(RegisterEntry.id).join(
+        Application, Application.id_number == RegisterEntry.id_number)).all()
+    assert len(reverse) == 1
