@@ -86,6 +86,8 @@ class Stats:
 
 def simulated_user(base, username, deadline, stats, rng):
     session = requests.Session()
+    # As a reverse proxy talks to gunicorn: one request per connection (no keep-alive race on idle sockets).
+    session.headers["Connection"] = "close"
 
     def call(method, path, **kwargs):
         started = time.monotonic()
