@@ -39,6 +39,14 @@ class Config:
         self.AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "180"))
         #: Logs as JSON lines on stderr (app/ops/logs.py).
         self.LOG_JSON = _env_bool("LOG_JSON", True)
+        #: Background jobs (app/jobs): Redis when REDIS_URL is set, else this SQLite file in the instance folder.
+        self.JOBS_SQLITE_PATH = str(self.INSTANCE_DIR / "jobs-queue.db")
+        #: Where job results (e.g. a large 汇总表) are written; on storage every consumer and web worker shares.
+        self.JOB_RESULT_DIR = str(Path(os.environ.get("JOB_RESULT_DIR", self.INSTANCE_DIR / "job-results")))
+        #: Result files are deleted this many days after their job finished.
+        self.JOB_RESULT_DAYS = int(os.environ.get("JOB_RESULT_DAYS", "7"))
+        #: A 汇总表 of more rows than this is written by a background job (smaller ones download at once).
+        self.EXPORT_JOB_THRESHOLD = int(os.environ.get("EXPORT_JOB_THRESHOLD", "5000"))
 
     # Flask / Flask-SQLAlchemy
     SQLALCHEMY_TRACK_MODIFICATIONS = False
@@ -86,6 +94,12 @@ class Config:
     CAPTCHA_FIXED_ANSWER = None
     MAX_UPLOAD_BYTES = 5 * 1024 * 1024
     MAX_PAGE_SIZE = 100
+    #: Name of the job queue (the Redis key prefix).
+    JOBS_QUEUE_NAME = "jishi"
+    #: Huey's immediate mode: a submitted job runs at once inside the submitting process (tests only).
+    JOBS_IMMEDIATE = False
+    #: Worker threads of the consumer that `python run.py` starts beside the web server.
+    JOBS_EMBEDDED_WORKERS = 2
 
     def _secret_key(self):
         key = os.environ.get("SECRET_KEY")
@@ -158,3 +172,7 @@ class TestConfig(Config):
         self.SQLALCHEMY_DATABASE_URI = _normalise_db_url(database_url)
         self.UPLOAD_DIR = str(Path(instance_dir) / "uploads")
         self.RATELIMIT_STORAGE_URI = "memory://"
+        # The job queue: its own SQLite file in the test's instance folder (never the developer's Redis).
+        self.REDIS_URL = None
+        self.JOBS_SQLITE_PATH = str(Path(instance_dir) / "jobs-queue.db")
+        self.JOB_RESULT_DIR = str(Path(instance_dir) / "job-results")

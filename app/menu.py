@@ -8,6 +8,7 @@ from app.accounts.views.user_management import GrassrootsUserModelView
 from app.applications.views import ApplicationDocumentView, ApplyView, MyApplicationModelView
 from app.campaigns.request_views import DistrictRequestAdminView, DistrictRequestView
 from app.campaigns.views import BatchModelView, CampaignView
+from app.jobs.views import JobView
 from app.orgs.views import OrganisationModelView
 from app.payments.report_views import PaymentReportView, ReconciliationView
 from app.payments.transfer_views import FundingDueView, TransferView
@@ -52,5 +53,6 @@ def register_views(appbuilder):
     appbuilder.add_view(DistrictRequestAdminView, "申请单汇总", label=_l("申请单汇总"), icon="fa-files-o")
 
     appbuilder.add_view(StatsView, "统计分析", label=_l("统计分析"), icon="fa-bar-chart")
+    appbuilder.add_view(JobView, "我的任务", label=_l("我的任务"), icon="fa-tasks")
 
     appbuilder.add_view_no_menu(PasswordChangeView)

@@ -5,6 +5,7 @@ from app.accounts.models import AppUser, PasswordHistory, SecurityEvent  # noqa:
 from app.applications.models import Application, Attachment  # noqa: F401
 from app.campaigns.models import Batch, Campaign, CampaignEvent, DistrictRequest, DistrictRequestEvent  # noqa: F401
 from app.exports.models import ExportRecord  # noqa: F401
+from app.jobs.models import Job  # noqa: F401
 from app.models_base import Model  # noqa: F401
 from app.orgs.models import Organisation  # noqa: F401
 from app.payments.models import PaymentReport, Transfer, TransferItem  # noqa: F401

@@ -31,6 +31,9 @@ FAB_SECURITY_VIEWS = {
     "UserStatsChartView": ("can_chart",),
 }
 
+#: 我的任务: the user's own background jobs (every role that can start one: exports, imports, intake).
+JOBS = {"JobView": ("can_list",)}
+
 #: What both city roles see of every district: transfers, 发放情况备案, 对账 and 统计分析.
 CITY_OVERVIEW_VIEWS = {
     "TransferView": READ,
@@ -54,6 +57,7 @@ ROLE_VIEWS = {
         "FinalReviewModelView": REVIEW + ("approve_final", "reject_final", "void"),
         "DistrictRequestAdminView": ("can_list", "can_show", "can_return", "can_excel", "can_print"),
         **CITY_OVERVIEW_VIEWS,
+        **JOBS,
     },
     FINANCE: {
         "CampaignView": READ,
@@ -61,6 +65,7 @@ ROLE_VIEWS = {
         # 奖励资金划拨: what is due per district and batch, funded a row or ticked rows at a time.
         "FundingDueView": ("can_list", "can_show", "can_fund"),
         **CITY_OVERVIEW_VIEWS,
+        **JOBS,
     },
     DISTRICT_ADMIN: {
         "CampaignView": READ,
@@ -73,6 +78,7 @@ ROLE_VIEWS = {
         "PaymentReportView": ("can_list", "can_show", "can_submit", "can_print", "can_excel"),
         "ReconciliationView": ("can_list", "can_excel"),
         "StatsView": STATS,
+        **JOBS,
     },
     GRASSROOTS: {
         "CampaignView": READ,
@@ -81,17 +87,18 @@ ROLE_VIEWS = {
         "ApplicationDocumentView": DOCUMENTS,
         # Only the home page's chart of its own unit (no 统计分析 page).
         "StatsView": ("can_data",),
+        **JOBS,
     },
 }
 
 ROLE_MENUS = {
     SYSTEM_ADMIN: ("系统管理", "组织机构", "报名活动", "批次", "参考数据", "区县局管理员账号", "安全日志",
                    "List Users", "List Roles", "Security", "User's Statistics", "终审", "申请单汇总",
-                   "划拨记录", "发放情况备案", "对账", "统计分析"),
-    FINANCE: ("报名活动", "配套发放", "奖励资金划拨", "划拨记录", "发放情况备案", "对账", "统计分析"),
+                   "划拨记录", "发放情况备案", "对账", "统计分析", "我的任务"),
+    FINANCE: ("报名活动", "配套发放", "奖励资金划拨", "划拨记录", "发放情况备案", "对账", "统计分析", "我的任务"),
     DISTRICT_ADMIN: ("报名活动", "用户管理", "区县局报名管理", "申请单", "划拨记录", "发放情况备案", "对账",
-                     "统计分析"),
-    GRASSROOTS: ("报名活动", "我要报名", "本单位报名管理"),
+                     "统计分析", "我的任务"),
+    GRASSROOTS: ("报名活动", "我要报名", "本单位报名管理", "我的任务"),
 }
 
 

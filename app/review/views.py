@@ -24,8 +24,10 @@ from app.clock import iso_minute, local_time
 from app.clock import today as shanghai_today
 from app.exports import summary
 from app.exports.downloads import xlsx_response
+from app.exports.jobs import SUMMARY_JOB, filter_params
 from app.extensions import appbuilder, db
 from app.masking import sees_whole_numbers, shown
+from app.jobs.services import submit_job
 from app.payments import services as payments
 from app.reference import data
 from app.review import decisions, queries, workflow
@@ -259,21 +261,34 @@ class ReviewModelView(BulkDecisionsMixin, ScopedModelView):
         value = self.current_filter(column)
         return db.session.get(model, int(value)) if value.isdigit() and len(value) < 10 else None
 
-    @expose("/excel/", methods=["GET"])
+    @expose("/excel/", methods=["GET", "POST"])
     @has_access
     def excel(self):
-        """The 汇总表 of the current filtered list."""
+        """The 汇总表 of the current filtered list: written at once, or over EXPORT_JOB_THRESHOLD rows by a
+        background job (the GET asks, the POST starts it; the user follows it on 我的任务)."""
         get_filter_args(self._filters)
         campaign = self._named_row(Campaign, "campaign")
         batch = self._named_row(Batch, "batch")
         if batch is not None and campaign is None:
             campaign = batch.campaign
         organisation = g.user.organisation
+        flt = self.filter_values()
+        names = {"organisation": organisation.name if organisation else None,
+                 "campaign": campaign.name if campaign else None, "batch": batch.name if batch else None}
+        threshold = current_app.config["EXPORT_JOB_THRESHOLD"]
+        count = queries.count(db.session, g.user, flt)
+        if count > threshold:
+            description = self.describe_filter()
+            if request.method != "POST":
+                return self.render_template(
+                    "review/excel_job.html", title=_l("下载Excel"), count=count, threshold=threshold,
+                    filter_text=description or "全部", back=self.back_to_list(), action=request.full_path)
+            submit_job(SUMMARY_JOB, owner=g.user, params={
+                "filter": filter_params(flt), "description": description, **names})
+            flash(f"汇总表（{count:,} 行）已开始在后台生成，完成后请在本页下载。", "success")
+            return redirect(url_for("JobView.list"))
         target = tempfile.TemporaryFile()
-        _count, file_name = summary.export_summary(
-            target, g.user, self.filter_values(), description=self.describe_filter(),
-            organisation=organisation.name if organisation else None, campaign=campaign.name if campaign else None,
-            batch=batch.name if batch else None)
+        _count, file_name = summary.export_summary(target, g.user, flt, description=self.describe_filter(), **names)
         db.session.commit()
         return xlsx_response(target, file_name, f"summary_{shanghai_today():%Y%m%d}.xlsx")
 

@@ -7,7 +7,7 @@ on a second connection, after the schema change has been committed: the table st
 while it runs (10^6 rows: see bench/encrypt_bench.py), rows written meanwhile are picked up by a final pass.
 
 Revision ID: 0010
-Revises: 0004
+Revises: 0005
 Create Date: 2026-11-25 04:00:00
 
 """
@@ -20,7 +20,7 @@ from app.security.personal import EncryptedString, keyring
 
 # revision identifiers, used by Alembic.
 revision = '0010'
-down_revision = '0004'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 

@@ -44,8 +44,10 @@ def test_readyz_reports_an_unreachable_database(app, client, monkeypatch):
 
 
 def test_readyz_reports_an_unreachable_queue(app, client, monkeypatch):
-    monkeypatch.setattr(health, "QUEUE_MODULE", "app.no_such_queue_module")
-    monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:1/0")
+    from huey.storage import RedisStorage
+
+    unreachable = RedisStorage(name="jishi-ops-test", url="redis://127.0.0.1:1/0")
+    monkeypatch.setattr(health.huey, "storage", unreachable)
     response = client.get("/readyz")
     assert response.status_code == 503
     assert response.get_json()["checks"]["queue"] == "任务队列无法连接"
