@@ -22,6 +22,7 @@ import tempfile
 from pathlib import Path
 
 import psycopg
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
@@ -45,7 +46,7 @@ def backup_key(config):
     if not value:
         if config.get("APP_ENV") == "production":
             raise BackupError("APP_ENV=production 时必须通过环境变量 BACKUP_KEY 提供备份加密密钥")
-        path = Path(config["INSTANCE_DIR"] if "INSTANCE_DIR" in config else ".") / "backup_key"
+        path = Path(config.get("INSTANCE_DIR", ".")) / "backup_key"
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(base64.urlsafe_b64encode(os.urandom(32)).decode().rstrip("="))
@@ -88,11 +89,10 @@ def decrypt_file(source, target, key):
             if len(size) != 4:
                 raise BackupError("备份文件不完整（被截断）")
             sealed = sealed_file.read(struct.unpack(">I", size)[0])
-            last = not sealed_file.peek(1) if hasattr(sealed_file, "peek") else sealed_file.tell() == os.fstat(
-                sealed_file.fileno()).st_size
+            last = not sealed_file.peek(1)
             try:
                 out.write(cipher.decrypt(prefix + struct.pack(">I", counter), sealed, _aad(prefix, counter, last)))
-            except Exception:
+            except InvalidTag:
                 raise BackupError("备份文件校验失败：密钥不对，或文件已被修改、截断") from None
             if last:
                 return
@@ -129,7 +129,8 @@ def dump_database(url, folder):
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")]
         counts = {t: conn.execute(f'SELECT count(*) FROM public."{t}"').fetchone()[0] for t in tables}
         result = subprocess.run(["pg_dump", "--format=custom", "--no-owner", f"--snapshot={snapshot}",
-                                 "-f", str(target), "-d", _pg_url(url)], capture_output=True, text=True)
+                                 "-f", str(target), "-d", _pg_url(url)], capture_output=True, text=True,
+                                check=False)
         conn.rollback()
     if result.returncode:
         raise BackupError(f"pg_dump 失败：{result.stderr.strip()[:500]}")
@@ -152,7 +153,7 @@ def load_database(dump, url):
             source.backup(target)
         return
     result = subprocess.run(["pg_restore", "--no-owner", "--exit-on-error", "-d", _pg_url(url), str(dump)],
-                            capture_output=True, text=True)
+                            capture_output=True, text=True, check=False)
     if result.returncode:
         raise BackupError(f"pg_restore 失败：{result.stderr.strip()[:500]}")
 
