@@ -1,4 +1,5 @@
 """Configuration from the environment. Nothing secret lives in the repository."""
+import base64
 import os
 import secrets
 from datetime import timedelta
@@ -21,6 +22,9 @@ class Config:
         self.APP_ENV = os.environ.get("APP_ENV", "development")
         self.INSTANCE_DIR = Path(os.environ.get("INSTANCE_DIR", BASE_DIR / "instance"))
         self.SECRET_KEY = self._secret_key()
+        #: Personal numbers at rest: 'id:key,...' (the first encrypts, all decrypt) and the look-up hash key.
+        self.DATA_KEYS = self._generated_key("DATA_KEYS", "data_keys", lambda: f"k1:{_new_key()}")
+        self.DATA_LOOKUP_KEY = self._generated_key("DATA_LOOKUP_KEY", "data_lookup_key", _new_key)
         self.SQLALCHEMY_DATABASE_URI = self._database_url()
         self.UPLOAD_DIR = str(Path(os.environ.get("UPLOAD_DIR", self.INSTANCE_DIR / "uploads")))
         redis_url = os.environ.get("REDIS_URL")
@@ -41,6 +45,10 @@ class Config:
         self.MAIL_FROM = os.environ.get("MAIL_FROM") or None
         #: The address users reach the platform at (the link in e-mails).
         self.PUBLIC_URL = os.environ.get("PUBLIC_URL") or None
+        #: Audit and security records are kept at least this long (never deleted by the app; at least 180).
+        self.AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "180"))
+        #: Logs as JSON lines on stderr (app/ops/logs.py).
+        self.LOG_JSON = _env_bool("LOG_JSON", True)
         #: Background jobs (app/jobs): Redis when REDIS_URL is set, else this SQLite file in the instance folder.
         self.JOBS_SQLITE_PATH = str(self.INSTANCE_DIR / "jobs-queue.db")
         #: Where job results (e.g. a large 汇总表) are written; on storage every consumer and web worker shares.
@@ -54,7 +62,9 @@ class Config:
 
     # Flask / Flask-SQLAlchemy
     SQLALCHEMY_TRACK_MODIFICATIONS = False
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    #: pool_pre_ping: a connection is tested before use, so the app recovers from a database restart by itself;
+    #: hide_parameters: SQL parameters (personal numbers) never appear in error messages or logs.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -123,6 +133,20 @@ class Config:
             path.chmod(0o600)
         return path.read_text().strip()
 
+    def _generated_key(self, variable, file_name, make):
+        """From the environment; else (not in production) generated once into instance/ like the secret key."""
+        value = os.environ.get(variable)
+        if value:
+            return value.strip()
+        if self.APP_ENV == "production":
+            raise RuntimeError(f"APP_ENV=production 时必须通过环境变量 {variable} 提供个人信息加密密钥")
+        path = self.INSTANCE_DIR / file_name
+        if not path.exists():
+            self.INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+            path.write_text(make())
+            path.chmod(0o600)
+        return path.read_text().strip()
+
     def _database_url(self):
         url = os.environ.get("DATABASE_URL")
         if url:
@@ -134,6 +158,13 @@ class Config:
         """Refuse settings that must never reach production."""
         if self.APP_ENV == "production" and self.CAPTCHA_FIXED_ANSWER:
             raise RuntimeError("生产环境不允许固定验证码（CAPTCHA_FIXED_ANSWER）")
+        if getattr(self, "AUDIT_RETENTION_DAYS", 180) < 180:
+            raise RuntimeError("审计记录至少保留180天（AUDIT_RETENTION_DAYS 不能小于180）")
+
+
+def _new_key():
+    """A fresh 256-bit key, base64url without padding (the format of DATA_KEYS and DATA_LOOKUP_KEY)."""
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip("=")
 
 
 def _normalise_db_url(url):

@@ -10,6 +10,11 @@ from app.extensions import appbuilder, csrf, db, limiter, migrate
 from app.jobs.queue import init_queue
 from app.menu import register_views
 from app.notifications import setup as notifications
+from app.ops.cli import register_ops_commands
+from app.ops import retention  # noqa: F401  (audit rows are never deleted)
+from app.ops.health import register_health
+from app.ops.logs import configure_logging
+from app.ops.outage import register_outage
 from app.web import register_web, trust_proxies
 from config import BASE_DIR, Config
 
@@ -30,6 +35,7 @@ def create_app(config=None):
     app = Flask(__name__, instance_path=str(config.INSTANCE_DIR), instance_relative_config=False)
     app.config.from_object(config)
     trust_proxies(app)
+    configure_logging(app)
     app.config["FAB_ROLES"] = fab_roles()
     logging.getLogger("flask_appbuilder").setLevel(logging.WARNING)
 
@@ -46,6 +52,9 @@ def create_app(config=None):
 
     init_queue(app)
     register_commands(app)
+    register_ops_commands(app)
     register_web(app)
     notifications.init_app(app)
+    register_health(app)
+    register_outage(app)
     return app

@@ -6,7 +6,8 @@ from alembic import context
 from flask import current_app
 
 config = context.config
-if config.config_file_name and not current_app.testing:
+# The app's own JSON log lines (app/ops/logs.py) stay in place when it has them.
+if config.config_file_name and not current_app.testing and not current_app.config.get("LOG_JSON"):
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 

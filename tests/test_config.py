@@ -26,6 +26,8 @@ def test_production_refuses_to_start_without_secret_key(tmp_path, monkeypatch):
 def test_production_refuses_a_fixed_captcha(tmp_path, monkeypatch):
     monkeypatch.setenv("APP_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "x" * 64)
+    monkeypatch.setenv("DATA_KEYS", "k1:" + "A" * 43)
+    monkeypatch.setenv("DATA_LOOKUP_KEY", "B" * 43)
     config = TestConfig(f"sqlite:///{tmp_path / 'x.db'}", tmp_path)
     with pytest.raises(RuntimeError, match="验证码"):
         config.validate()
@@ -38,6 +40,8 @@ def test_production_refuses_a_fixed_captcha(tmp_path, monkeypatch):
 def test_environment_settings(tmp_path, monkeypatch):
     monkeypatch.setenv("INSTANCE_DIR", str(tmp_path))
     monkeypatch.setenv("SECRET_KEY", "s" * 64)
+    monkeypatch.setenv("DATA_KEYS", "k1:" + "A" * 43)
+    monkeypatch.setenv("DATA_LOOKUP_KEY", "B" * 43)
     monkeypatch.setenv("APP_ENV", "production")
     monkeypatch.setenv("DATABASE_URL", "postgres://jishi@db/jishi")
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")

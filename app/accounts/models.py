@@ -28,6 +28,9 @@ EVENT_TITLES = {
     "progress_query": "进度查询",
     "api_token_created": "创建API令牌",
     "api_token_revoked": "撤销API令牌",
+    "personal_view": "查看完整个人信息",
+    "personal_print": "打印完整个人信息",
+    "personal_export": "导出完整个人信息",
 }
 
 with warnings.catch_warnings():

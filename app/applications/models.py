@@ -1,4 +1,6 @@
 """The application (申请表) and its attachments."""
+from datetime import date
+
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -7,6 +9,16 @@ from app.masking import mask_id_number
 from app.models_base import Model
 from app.reference import data
 from app.review.states import NOT_LIVE, State
+from app.security.personal import EncryptedString
+
+
+def birth_date_of(id_number):
+    """The birth date in an 18-digit ID number (digits 7–14), or None."""
+    try:
+        return date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+    except (TypeError, ValueError):
+        return None
+
 
 #: A claim is live unless rejected, withdrawn or voided; only live claims block another one.
 LIVE_CLAIM = text("state NOT IN (%s)" % ", ".join(f"'{s.value}'" for s in NOT_LIVE))
@@ -17,10 +29,10 @@ class Application(Model):
     __table_args__ = (
         Index("ix_applications_org_state_submitted", "organisation_id", "state", "submitted_at"),
         Index("ix_applications_district_state_submitted", "district_id", "state", "submitted_at"),
-        Index("ix_applications_id_number_level", "id_number", "new_level"),
+        Index("ix_applications_id_number_level", "id_number_hmac", "new_level"),
         Index("ix_applications_certificate_no", "certificate_no"),
         # 首次获得: one live claim per person and level, and per certificate, whatever the campaign.
-        Index("uq_applications_live_person_level", "id_number", "new_level", unique=True,
+        Index("uq_applications_live_person_level", "id_number_hmac", "new_level", unique=True,
               sqlite_where=LIVE_CLAIM, postgresql_where=LIVE_CLAIM),
         Index("uq_applications_live_certificate", "certificate_no", unique=True,
               sqlite_where=LIVE_CLAIM, postgresql_where=LIVE_CLAIM),
@@ -53,10 +65,19 @@ class Application(Model):
     certificate_no: Mapped[str] = mapped_column(String(50), nullable=False)
     certificate_date = mapped_column(Date, nullable=False)
     certificate_issuer: Mapped[str] = mapped_column(String(100), nullable=False)
-    id_number: Mapped[str] = mapped_column(String(18), nullable=False)
-    union_card_no: Mapped[str | None] = mapped_column(String(19))
+    #: 身份证号码, 工会会员服务卡卡号 and 银行卡号 are encrypted at rest (app/security/personal.py): clear in
+    #: Python, compared in SQL by equality / IN only, through the keyed hash beside each.
+    id_number: Mapped[str] = mapped_column(
+        EncryptedString("id_number", "id", "id_number_hmac", derived=(("birth_date", birth_date_of),)),
+        nullable=False)
+    id_number_hmac: Mapped[str] = mapped_column(String(64), nullable=False)
+    #: From the ID number (digits 7–14), for the statistics' age bands.
+    birth_date = mapped_column(Date, nullable=True)
+    union_card_no: Mapped[str | None] = mapped_column(EncryptedString("union_card_no", "card", "union_card_hmac"))
+    union_card_hmac: Mapped[str | None] = mapped_column(String(64))
     bank_name: Mapped[str | None] = mapped_column(String(50))
-    bank_card_no: Mapped[str | None] = mapped_column(String(19))
+    bank_card_no: Mapped[str | None] = mapped_column(EncryptedString("bank_card_no", "card", "bank_card_hmac"))
+    bank_card_hmac: Mapped[str | None] = mapped_column(String(64))
     employer: Mapped[str] = mapped_column(String(100), nullable=False)  # 工作单位
     unit_kind: Mapped[str] = mapped_column(String(20), nullable=False)  # 单位性质
     address: Mapped[str] = mapped_column(String(100), nullable=False)
@@ -75,7 +96,8 @@ class Application(Model):
     #: 已发放至职工: the district's matching amount, the day and the card paid to.
     district_amount = mapped_column(Numeric(10, 2), nullable=True)
     paid_on = mapped_column(Date, nullable=True)
-    paid_card_no: Mapped[str | None] = mapped_column(String(19))
+    paid_card_no: Mapped[str | None] = mapped_column(EncryptedString("paid_card_no", "card", "paid_card_hmac"))
+    paid_card_hmac: Mapped[str | None] = mapped_column(String(64))
 
     submitted_at = mapped_column(DateTime, nullable=False, default=utcnow)
     updated_at = mapped_column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)

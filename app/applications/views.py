@@ -27,6 +27,7 @@ from app.review import workflow
 from app.review.models import ReviewRecord
 from app.review.services import ConcurrentChange
 from app.review.states import State, title_of
+from app.security.access import PRINT, record_application_view
 from app.security.scoping import UNIT, get_in_scope_or_404
 from app.security.views_base import ScopedModelView
 
@@ -269,6 +270,8 @@ class ApplicationDocumentView(BaseView):
     @has_access
     def print_form(self, application_id):
         application = scoped_application_or_404(application_id, g.user)
+        # Every role that may print sees the numbers whole (app.masking.WHOLE_NUMBER_ROLES): record it.
+        record_application_view(g.user, application, PRINT)
         return self.render_template(
             "applications/print.html", item=application, names=reference_names(),
             notes=form_notes(application.variant, application.campaign.cert_issued_from),
@@ -373,6 +376,7 @@ class MyApplicationModelView(ScopedModelView):
         allowed = {t.name for t in workflow.available_transitions(item, user, day)}
         reviews = db.session.scalars(select(ReviewRecord).where(ReviewRecord.application_id == item.id)
                                      .order_by(ReviewRecord.id)).all()
+        record_application_view(user, item)
         return self.render_template(
             self.show_template, title=self.show_title, item=item, names=reference_names(), allowed=allowed,
             reviews=reviews, action_titles=workflow.ACTION_TITLES, state_title=title_of,

@@ -16,11 +16,13 @@ from app.campaigns.models import Batch, Campaign
 from app.exports.services import export_file_name, record_export
 from app.exports.xlsx import Column, write_xlsx
 from app.extensions import db
+from app.masking import sees_whole_numbers, shown
 from app.orgs.models import Organisation
 from app.review import queries
 from app.review.display import field_value, reference_names
 from app.review.models import ReviewRecord
 from app.review.states import title_of
+from app.security.access import EXPORT, record_whole_numbers
 
 #: Identifiers and codes made of digits: always text cells.
 TEXT_FIELDS = ("mobile", "certificate_no", "id_number", "union_card_no", "bank_card_no", "postcode")
@@ -85,15 +87,17 @@ def summary_rows(user, flt):
         .where(*queries.conditions(user, flt))
         .order_by(Application.submitted_at, Application.id)
         .execution_options(yield_per=CHUNK))
+    whole = sees_whole_numbers(user)
     rows = db.session.execute(statement)
     for number, row in enumerate(rows, start=1):
         (district_name, unit_name, org_name, submitter_name, submitted_at, state, campaign, batch,
          fill_date) = row[:9]
         values = row[9:9 + len(fields)]
-        tail = row[9 + len(fields):]
+        city_amount, funded_on, district_amount, paid_on, paid_card, comment = row[9 + len(fields):]
         yield (number, district_name, unit_name or org_name, submitter_name, clock.local_time(submitted_at),
                title_of(state), campaign, batch, fill_date,
-               *(field_value(f, v, names) for f, v in zip(fields, values)), *tail)
+               *(field_value(f, shown(f, v, whole), names) for f, v in zip(fields, values)),
+               city_amount, funded_on, district_amount, paid_on, shown("paid_card_no", paid_card, whole), comment)
 
 
 def summary_file_name(organisation, campaign, batch, day):
@@ -124,4 +128,6 @@ def export_summary(target, user, flt, *, description, organisation=None, campaig
         rows = _reporting(rows, progress)
     count = write_xlsx(target, summary_columns(), rows, sheet_title="汇总表")
     record_export(user, EXPORT_KIND, description, count, file_name)
+    if sees_whole_numbers(user):
+        record_whole_numbers(user, EXPORT, f"{file_name}：{count} 行，含完整身份证号码和卡号（{description}）")
     return count, file_name

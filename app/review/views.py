@@ -26,6 +26,7 @@ from app.exports import summary
 from app.exports.downloads import xlsx_response
 from app.exports.jobs import SUMMARY_JOB, filter_params
 from app.extensions import appbuilder, db
+from app.masking import sees_whole_numbers, shown
 from app.jobs.services import submit_job
 from app.payments import services as payments
 from app.reference import data
@@ -34,6 +35,7 @@ from app.review.bulk_views import BulkDecisionsMixin, ticked, unit
 from app.review.display import LEVEL_SHORT, application_fields
 from app.review.services import CommentRequired, ConcurrentChange
 from app.review.states import State, title_of
+from app.security.access import record_application_view
 from app.security.views_base import EagerInterface, ScopedModelView
 from app.verification import services as verification
 
@@ -214,8 +216,13 @@ class ReviewModelView(BulkDecisionsMixin, ScopedModelView):
         city_amount, city_amount_problem = _amount_or_problem(payments.city_amount_for, item, "fund" in names)
         matching, matching_problem = _amount_or_problem(payments.matching_amount_for, item,
                                                         "record_payment" in names)
+        whole = sees_whole_numbers(g.user)
+        if whole:
+            record_application_view(g.user, item)
+        fields = [(field, label, shown(field, value, whole)) for field, label, value in application_fields(item)]
         return self.render_template(
-            "review/show.html", title=self.show_title, item=item, fields=application_fields(item),
+            "review/show.html", title=self.show_title, item=item, fields=fields,
+            paid_card=shown("paid_card_no", item.paid_card_no, whole),
             trail=item.reviews, action_titles=workflow.ACTION_TITLES, title_of=title_of, local_time=local_time, iso_minute=iso_minute,
             attachments=item.attachments, attachment_url=attachment_url, print_url=print_url(item),
             attachment_kinds=KIND_TITLES, decisions=allowed, blocked=self.blocked_decisions(item, today),

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Integer, String, case, cast, func, select
+from sqlalchemy import Integer, String, case, func, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
@@ -77,11 +77,11 @@ def _date_number_postgresql(element, compiler, **kw):
 
 
 def age_at_issue():
-    """Whole years of age on the certificate's issue date, from the birth date in the ID number (digits
-    7–14, YYYYMMDD): (issued YYYYMMDD − born YYYYMMDD) // 10000 counts the birthdays passed, leap days
-    included (born 29 February: one year older on 1 March of a common year). Integer arithmetic only."""
-    born = cast(func.substr(Application.id_number, 7, 8), Integer)
-    return (date_number(Application.certificate_date) - born) // 10000
+    """Whole years of age on the certificate's issue date, from the birth date of the ID number (kept beside
+    the encrypted number in ``birth_date``): (issued YYYYMMDD − born YYYYMMDD) // 10000 counts the birthdays
+    passed, leap days included (born 29 February: one year older on 1 March of a common year). Integer
+    arithmetic only."""
+    return (date_number(Application.certificate_date) - date_number(Application.birth_date)) // 10000
 
 
 #: The age bands at the issue date: under 25, five years each from 25, 55 and over.

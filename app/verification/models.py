@@ -6,6 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.clock import utcnow
 from app.enums import TitledEnum
 from app.models_base import Model
+from app.security.personal import EncryptedString
 
 
 class MatchResult(TitledEnum):
@@ -33,7 +34,11 @@ class RegisterEntry(Model):
     import_id: Mapped[int] = mapped_column(ForeignKey("register_imports.id"), nullable=False, index=True)
     certificate_no: Mapped[str] = mapped_column(String(50), nullable=False, index=True)
     name: Mapped[str] = mapped_column(String(30), nullable=False)
-    id_number: Mapped[str] = mapped_column(String(18), nullable=False, index=True)
+    #: Encrypted at rest like the application's (app/security/personal.py); matched through the hash, so
+    #: ``RegisterEntry.id_number == Application.id_number`` compares the two hashes in SQL.
+    id_number: Mapped[str] = mapped_column(EncryptedString("register_id_number", "id", "id_number_hmac"),
+                                           nullable=False)
+    id_number_hmac: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
     level: Mapped[str] = mapped_column(String(1), nullable=False)
     trade: Mapped[str | None] = mapped_column(String(50))
     issue_date = mapped_column(Date, nullable=False)

@@ -120,6 +120,8 @@ def test_production_cookie_is_secure(tmp_path, monkeypatch):
 
     monkeypatch.setenv("APP_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "k" * 64)
+    monkeypatch.setenv("DATA_KEYS", "k1:" + "A" * 43)
+    monkeypatch.setenv("DATA_LOOKUP_KEY", "B" * 43)
     monkeypatch.setenv("INSTANCE_DIR", str(tmp_path))
     config = Config()
     assert config.SESSION_COOKIE_SECURE and config.SESSION_COOKIE_HTTPONLY

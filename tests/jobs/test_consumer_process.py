@@ -62,7 +62,9 @@ class ConsumerProcess:
     def __init__(self, app, redis_url, folder):
         self.env = dict(os.environ, DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"], REDIS_URL=redis_url,
                         INSTANCE_DIR=str(folder), JOB_RESULT_DIR=app.config["JOB_RESULT_DIR"],
-                        UPLOAD_DIR=app.config["UPLOAD_DIR"], APP_ENV="development", PYTHONPATH=str(BASE_DIR))
+                        UPLOAD_DIR=app.config["UPLOAD_DIR"], APP_ENV="development", PYTHONPATH=str(BASE_DIR),
+                        # every process of one installation shares the personal-data keys
+                        DATA_KEYS=app.config["DATA_KEYS"], DATA_LOOKUP_KEY=app.config["DATA_LOOKUP_KEY"])
         self.log = folder / "consumer.log"
         self.process = None
 
