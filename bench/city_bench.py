@@ -485,6 +485,8 @@ def measure_load(app, url, users=20, seconds=30, workers=2):
 
 
 def print_table():
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"\nmachine: {os.cpu_count()} cores, load average {load} (1 / 5 / 15 min) at the end of the run")
     print("\n| figure | p50 (ms) | p95 (ms) | target | plain FAB p50 | raw SQL p50 | statements |")
     print("|---|---|---|---|---|---|---|")
     for label, p50, p95, target, plain, raw, statements in rows_out:
@@ -508,6 +510,8 @@ def main():
         summary_child(args.database_url)
         return
     parts = args.only or ["pages", "bulk", "summary", "load"]
+    print("machine: %d cores, load average %s at the start" % (os.cpu_count(), " / ".join(
+        f"{x:.1f}" for x in os.getloadavg())), flush=True)
     ensure_database(args.database_url, args.rows)
     app = build(args.database_url)
     migrate_and_open_review(app)
