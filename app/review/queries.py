@@ -153,10 +153,14 @@ def counted(session, id_select, key):
     if key is None:
         return Total(session.scalar(select(func.count()).select_from(id_select.subquery())))
     limit = int(_setting("LIST_EXACT_COUNT", 10_000))
+    max_age = float(_setting("LIST_COUNT_CACHE_SECONDS", 60))
+    cached = count_cache.get(key, max_age)
+    if cached is not None and cached > limit:
+        # Known to be big a moment ago: not even the bounded count is run again.
+        return Total(cached, estimated=True)
     bounded = session.scalar(select(func.count()).select_from(id_select.limit(limit + 1).subquery()))
     if bounded <= limit:
         return Total(bounded)
-    cached = count_cache.get(key, float(_setting("LIST_COUNT_CACHE_SECONDS", 60)))
     if cached is None:
         cached = session.scalar(select(func.count()).select_from(id_select.subquery()))
         count_cache.put(key, cached)
