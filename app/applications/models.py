@@ -21,7 +21,7 @@ class Application(Model):
         Index("ix_applications_state_submitted_id", "state", "submitted_at", "id",
               postgresql_include=["organisation_id"]),
         Index("ix_applications_org_submitted_id", "organisation_id", "submitted_at", "id",
-              postgresql_include=["state"]),
+              postgresql_include=["state", "name"]),
         Index("ix_applications_org_state_submitted_id", "organisation_id", "state", "submitted_at", "id"),
         Index("ix_applications_district_state_submitted", "district_id", "state", "submitted_at"),
         Index("ix_applications_id_number_level", "id_number", "new_level"),

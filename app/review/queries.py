@@ -236,11 +236,37 @@ def page_of(session, model, id_select, order, *, number, size, count_key=None, e
     return total, rows_by_id(session, model, ids, eager)
 
 
+def _fenced(user, flt, kind, order_column, direction):
+    """(id select, order) reading the matching rows first and ordering only those: for a text search
+    (姓名/单位/证书编号 包含) in a district, where walking the list's order index until enough rows match
+    could read most of the city. ``OFFSET 0`` keeps PostgreSQL from merging the inner select into the outer
+    one, so the inner one is planned alone: the scope's own index entries."""
+    column = ORDERS.get(order_column, Application.submitted_at)
+    inner = (select(Application.id, column.label("sort_key")).where(*conditions(user, flt, kind))
+             .offset(0).subquery())
+    if direction == "asc":
+        order = (inner.c.sort_key.asc(), inner.c.id.asc())
+    else:
+        order = (inner.c.sort_key.desc(), inner.c.id.desc())
+    return select(inner.c.id), order
+
+
 def page(session, user, flt, *, order_column="submitted_at", direction="desc", number=0, size=25,
          eager=("submitted_by", "district", "organisation"), kind=SUBTREE):
     """(total, rows) of one page of the user's scoped, filtered applications (see :func:`page_of`)."""
-    return page_of(session, Application, select(Application.id).where(*conditions(user, flt, kind)),
-                   _order(order_column, direction), number=number, size=size,
+    org = user_org(user)
+    if (flt.name or flt.unit or flt.certificate_no) and org is not None and org.parent_id is not None:
+        id_select, order = _fenced(user, flt, kind, order_column, direction)
+        # A search matches few rows: one statement reads them all in order, the count is their number.
+        limit = int(_setting("LIST_EXACT_COUNT", 10_000))
+        found = session.scalars(id_select.order_by(*order).limit(limit + 1)).all()
+        if len(found) <= limit:
+            start = max(number, 0) * size
+            return Total(len(found)), rows_by_id(session, Application, found[start:start + size], eager)
+    else:
+        id_select = select(Application.id).where(*conditions(user, flt, kind))
+        order = _order(order_column, direction)
+    return page_of(session, Application, id_select, order, number=number, size=size,
                    count_key=("applications", *scope_key(user, kind), flt), eager=eager)
 
 

@@ -160,3 +160,19 @@ def test_a_big_list_shows_a_recent_count_marked_as_such(app, db, world, login_as
     finally:
         app.config.update(LIST_EXACT_COUNT=10_000, LIST_COUNT_CACHE_SECONDS=60)
         queries.count_cache.clear()
+
+
+def test_a_text_search_in_a_district_pages_like_any_list(db, world):
+    """姓名/单位/证书编号 包含 in a district reads the matches first: same count, same pages, same order."""
+    made = [world.app(name=f"王伟{i % 3}") for i in range(7)] + [world.app(name="李强")]
+    flt = ApplicationFilter.from_values({"name": "王伟"})
+    expected = db.session.scalars(queries.ordered(
+        queries.applications(world.baoshan_admin, flt).with_only_columns(Application.id), "name", "asc")).all()
+    assert sorted(expected) == sorted(a.id for a in made[:7])
+    seen = []
+    for number in range(3):
+        total, rows = queries.page(db.session, world.baoshan_admin, flt, order_column="name", direction="asc",
+                                   number=number, size=3)
+        assert total == 7 and not total.estimated
+        seen += [r.id for r in rows]
+    assert seen == expected
