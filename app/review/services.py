@@ -133,7 +133,8 @@ def apply_transitions(items, user, name, *, comment=None, today=None, params=Non
                                        value=Application.id)
         written = dict(db.session.execute(
             update(Application)
-            .where(tuple_(Application.id, Application.version).in_([(a.id, a.version) for a, _t, _e in entries]),
+            .where(Application.id.in_([a.id for a, _t, _e in entries]),  # the primary key finds the rows
+                   tuple_(Application.id, Application.version).in_([(a.id, a.version) for a, _t, _e in entries]),
                    Application.state == source)
             .values(**changes)
             .returning(Application.id, Application.updated_at)
