@@ -3,7 +3,7 @@ after the organisation (with and without the state), covering what the lists fil
 its count are index-only scans
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0007
 Create Date: 2026-11-25 04:00:00
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0006'
-down_revision = '0004'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
