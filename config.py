@@ -113,6 +113,10 @@ class Config:
     CAPTCHA_FIXED_ANSWER = None
     MAX_UPLOAD_BYTES = 5 * 1024 * 1024
     MAX_PAGE_SIZE = 100
+    #: Lists count exactly up to this many rows; above it they show 约 and an exact count at most
+    #: LIST_COUNT_CACHE_SECONDS old (kept per process), so a city-wide list is not counted on every page.
+    LIST_EXACT_COUNT = 10_000
+    LIST_COUNT_CACHE_SECONDS = 60
     #: Name of the job queue (the Redis key prefix).
     JOBS_QUEUE_NAME = "jishi"
     #: Huey's immediate mode: a submitted job runs at once inside the submitting process (tests only).

@@ -3,8 +3,9 @@ from flask import g, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app.extensions import appbuilder
+from app.extensions import appbuilder, db
 
+SERVER_ERROR = "服务器内部错误，您的操作未能完成，请稍后重试；如仍不成功，请联系系统管理员。"
 #: Endpoints a user who must first change the password may still reach.
 FORCED_CHANGE_ALLOWED = {"PasswordChangeView.password", "static", "appbuilder.static"}
 
@@ -74,3 +75,9 @@ def register_web(app):
     app.register_error_handler(400, lambda _e: error_page(400, "请求无效或页面已过期，请返回后刷新页面重试。"))
     app.register_error_handler(429, lambda _e: error_page(429, "操作过于频繁，请稍后再试。"))
     app.register_error_handler(405, lambda _e: error_page(405, "不支持该请求方法。"))
+    # Flask has logged the exception (with its traceback) before this handler runs.
+    def server_error(_e):
+        db.session.rollback()  # the failed transaction must not break the page that says so
+        return error_page(500, SERVER_ERROR)
+
+    app.register_error_handler(500, server_error)

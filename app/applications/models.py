@@ -27,7 +27,14 @@ LIVE_CLAIM = text("state NOT IN (%s)" % ", ".join(f"'{s.value}'" for s in NOT_LI
 class Application(Model):
     __tablename__ = "applications"
     __table_args__ = (
-        Index("ix_applications_org_state_submitted", "organisation_id", "state", "submitted_at"),
+        # Every list is ordered by (submitted_at, id): these serve it for the whole city, one state, one
+        # organisation and one organisation's state, carrying what the lists filter on (migration 0006).
+        Index("ix_applications_submitted_id", "submitted_at", "id", postgresql_include=["organisation_id", "state"]),
+        Index("ix_applications_state_submitted_id", "state", "submitted_at", "id",
+              postgresql_include=["organisation_id"]),
+        Index("ix_applications_org_submitted_id", "organisation_id", "submitted_at", "id",
+              postgresql_include=["state", "name"]),
+        Index("ix_applications_org_state_submitted_id", "organisation_id", "state", "submitted_at", "id"),
         Index("ix_applications_district_state_submitted", "district_id", "state", "submitted_at"),
         Index("ix_applications_id_number_level", "id_number_hmac", "new_level"),
         Index("ix_applications_certificate_no", "certificate_no"),

@@ -5,6 +5,7 @@ call these functions. They flush but do not commit; on a refusal they raise Appl
 Chinese messages keyed by field name (``FORM`` for the form as a whole, ``attachment_field(kind)`` for
 a scan).
 """
+import re
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -176,16 +177,47 @@ def _field_values(cleaned):
     return {name: cleaned[name] for name in rules.FIELDS}
 
 
+#: The named unique indexes of applications whose violation means a simultaneous submission won the race:
+#: index name → (field, message when the winner is not visible to find_conflicts).
+RACE_MESSAGES = {
+    "uq_applications_live_person_level": (
+        "id_number", "该职工的同等级奖励申请刚刚已由他人提交，每人每个等级只能获得一次奖励"),
+    "uq_applications_live_certificate": (
+        "certificate_no", "该等级证书编号刚刚已被另一份申请使用，同一证书不能重复申报"),
+}
+_SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (.+)$")
+
+
+def violated_index(exc):
+    """The name of the unique index of RACE_MESSAGES that ``exc`` (an IntegrityError) violated, or None.
+
+    PostgreSQL names the constraint; SQLite names the columns, matched here against each named index."""
+    orig = getattr(exc, "orig", None)
+    name = getattr(getattr(orig, "diag", None), "constraint_name", None)
+    if name:
+        return name if name in RACE_MESSAGES else None
+    match = _SQLITE_UNIQUE.search(str(orig if orig is not None else exc).strip())
+    if match:
+        columns = tuple(c.strip() for c in match.group(1).split(","))
+        for index in Application.__table__.indexes:
+            named = tuple(f"{index.table.name}.{c.name}" for c in index.columns)
+            if index.name in RACE_MESSAGES and columns == named:
+                return index.name
+    return None
+
+
 def _conflict_refusal(exc, cleaned, user, exclude_id):
-    """Turn a unique-index violation (a simultaneous submission won the race) into the same field
-    message the first-time check gives. The session has been rolled back: the winner is visible now."""
+    """Turn a violation of one of the named unique indexes (a simultaneous submission won the race) into the
+    same field message the first-time check gives; the session has been rolled back, the winner is visible
+    now. Any other integrity error (a primary key, a foreign key, …) is a server error: re-raised as it is,
+    it is logged and the user sees the 500 page."""
+    index = violated_index(exc)
+    if index is None:
+        raise exc
     conflicts = find_conflicts(cleaned, user, exclude_id)
     if not conflicts:
-        text = str(getattr(exc, "orig", exc))
-        if "certificate" in text:
-            conflicts["certificate_no"] = "该等级证书编号刚刚已被另一份申请使用，同一证书不能重复申报"
-        else:
-            conflicts["id_number"] = "该职工的同等级奖励申请刚刚已由他人提交，每人每个等级只能获得一次奖励"
+        field_name, message = RACE_MESSAGES[index]
+        conflicts[field_name] = message
     return ApplicationRejected({name: [message] for name, message in conflicts.items()})
 
 

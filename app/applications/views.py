@@ -352,13 +352,18 @@ class MyApplicationModelView(ScopedModelView):
     search_form_extra_fields = {"state": SelectField(_l("状态"), choices=STATE_CHOICES)}
     search_form_query_rel_fields = {"campaign": [["state", FilterNotEqual, CampaignState.DRAFT.value]]}
     order_columns = ["name"]
-    base_order = ("id", "desc")
+    # Newest first, as submitted; the id breaks ties (ix_applications_org_submitted_id serves it).
+    base_order = ("submitted_at", "desc")
+    list_eager = ("batch", "campaign")
     list_widget = MyApplicationListWidget
     list_template = "applications/my_list.html"
     show_template = "applications/my_show.html"
 
     def list_widget_extra(self, items):
         return {"missing_scans": files.missing_by_application(items)}
+
+    def list_rows(self, filters, order_column, order_direction, page, page_size):
+        return self.ids_first_rows(filters, order_column, order_direction, page, page_size)
 
     @expose("/list/")
     @has_access

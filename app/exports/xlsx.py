@@ -1,16 +1,21 @@
-"""The one generic Excel writer: openpyxl write-only, rows streamed, safe cells.
+"""The one generic Excel writer: an .xlsx (Office Open XML) written straight as a stream, rows never kept.
 
 Fed by per-domain ``(columns, rows)`` builders. Guarantees, whatever the builder gives:
 - identifier columns (``kind="text"``) are string cells with the text format "@": an ID, card or
   certificate number is never a number and never shown in scientific notation;
 - a string starting with = + - @ (or a tab / carriage return) is written with a leading apostrophe,
-  so no cell is ever a formula (spreadsheet formula injection);
-- dates are real date cells with a date format; columns have widths; the header row is frozen.
-Memory stays flat: write-only mode keeps no cell in memory and the rows are an iterator.
+  so no cell is ever a formula (spreadsheet formula injection); characters XML cannot hold are dropped;
+- dates are real date cells with a date format; columns have widths; the header row is frozen and bold.
+
+Memory stays flat and the writing is fast: each row becomes its XML text at once (inline strings, one
+shared style per format), written in batches into the zip entry of the sheet; nothing of a row outlives it.
+(openpyxl's write-only mode made a cell object per value: ~4× slower for the 汇总表's 42 columns.)
 
 :func:`write_template` writes a blank form to fill in (the Excel intake): the same headers and column
 formats, plus a drop-down list on every column with ``choices`` and a sheet of instructions.
 """
+import re
+import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -28,6 +33,8 @@ TEXT_FORMAT = "@"
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 MONEY_FORMAT = "#,##0.00"
+#: Rows written to the zip entry at a time.
+BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -49,70 +56,193 @@ def neutralise(value):
     return value
 
 
-class _Cells:
-    """Makes the styled cells of one write-only sheet. Each format's style is built once and shared by
-    every cell that has it (setting number_format per cell costs more than writing the cell)."""
+# -- cells as XML -----------------------------------------------------------------------------------------
 
-    def __init__(self, sheet):
-        self.sheet = sheet
-        self._styles = {}
-
-    def _style(self, number_format):
-        if number_format not in self._styles:
-            template = WriteOnlyCell(self.sheet)
-            template.number_format = number_format
-            self._styles[number_format] = template._style
-        return self._styles[number_format]
-
-    def text(self, value):
-        cell = WriteOnlyCell(self.sheet, value=neutralise(str(value)))
-        cell._style = self._style(TEXT_FORMAT)
-        return cell
-
-    def formatted(self, value, number_format):
-        cell = WriteOnlyCell(self.sheet, value=value)
-        cell._style = self._style(number_format)
-        return cell
+#: Style ids of styles.xml below: 0 general, 1 text, 2 date, 3 date and time, 4 money, 5 header.
+GENERAL, TEXT, DATE, DATETIME, MONEY, HEADER = range(6)
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_SPECIAL = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_EPOCH = date(1899, 12, 30).toordinal()
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 
 
-def _converter(kind, cells):
-    if kind == "text":
-        return lambda v: None if v is None or v == "" else cells.text(v)
-    if kind == "date":
-        def as_date(v):
-            if isinstance(v, datetime):
-                v = v.date()
-            return cells.formatted(v, DATE_FORMAT) if isinstance(v, date) else neutralise(v)
-        return as_date
-    if kind == "datetime":
-        return lambda v: cells.formatted(v, DATETIME_FORMAT) if isinstance(v, datetime) else neutralise(v)
-    if kind == "money":
-        return lambda v: cells.formatted(v, MONEY_FORMAT) if isinstance(v, (Decimal, int, float)) \
-            and not isinstance(v, bool) else neutralise(v)
+def _text(value):
+    """``value`` as XML text: markup escaped, characters XML cannot hold dropped (most values need neither)."""
+    if _SPECIAL.search(value) is None:
+        return value
+    return _ILLEGAL.sub("", value).translate(_ESCAPES)
 
-    def general(v):
-        if isinstance(v, bool):
-            return "是" if v else "否"
-        return neutralise(v)
-    return general
+
+def _string_cell(ref, value, style):
+    return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t xml:space="preserve">{_text(value)}</t></is></c>'
+
+
+def _serial(value):
+    """Excel's day number of a date or datetime (1900 date system; the platform's dates are all after 1900)."""
+    if isinstance(value, datetime):
+        seconds = value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6
+        return repr(value.toordinal() - _EPOCH + seconds / 86400)
+    return str(value.toordinal() - _EPOCH)
+
+
+def _general(ref, value):
+    if type(value) is str:
+        if not value:
+            return ""
+        if value.startswith(FORMULA_PREFIXES):
+            value = "'" + value
+        return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{_text(value)}</t></is></c>'
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _string_cell(ref, "是" if value else "否", GENERAL)
+    if isinstance(value, str):
+        return _string_cell(ref, neutralise(value), GENERAL)
+    if isinstance(value, (int, Decimal)):
+        return f'<c r="{ref}"><v>{value}</v></c>'
+    if isinstance(value, float):
+        return f'<c r="{ref}"><v>{value!r}</v></c>' if value == value and abs(value) != float("inf") else ""
+    if isinstance(value, datetime):
+        return f'<c r="{ref}" s="{DATETIME}"><v>{_serial(value)}</v></c>'
+    if isinstance(value, date):
+        return f'<c r="{ref}" s="{DATE}"><v>{_serial(value)}</v></c>'
+    return _string_cell(ref, neutralise(str(value)), GENERAL)
+
+
+def _text_cell(ref, value):
+    if value is None or value == "":
+        return ""
+    value = str(value)
+    if value.startswith(FORMULA_PREFIXES):
+        value = "'" + value
+    return f'<c r="{ref}" s="{TEXT}" t="inlineStr"><is><t xml:space="preserve">{_text(value)}</t></is></c>'
+
+
+def _date_cell(ref, value):
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return f'<c r="{ref}" s="{DATE}"><v>{_serial(value)}</v></c>'
+    return _general(ref, value)
+
+
+def _datetime_cell(ref, value):
+    if isinstance(value, datetime):
+        return f'<c r="{ref}" s="{DATETIME}"><v>{_serial(value)}</v></c>'
+    return _general(ref, value)
+
+
+def _money_cell(ref, value):
+    if isinstance(value, (Decimal, int, float)) and not isinstance(value, bool):
+        return f'<c r="{ref}" s="{MONEY}"><v>{value}</v></c>'
+    return _general(ref, value)
+
+
+_CELLS = {"text": _text_cell, "date": _date_cell, "datetime": _datetime_cell, "money": _money_cell}
+
+
+# -- the package ------------------------------------------------------------------------------------------
+
+_CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+    '<Override PartName="/xl/styles.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+    '</Types>')
+_ROOT_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" '
+    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+    'Target="xl/workbook.xml"/></Relationships>')
+_WORKBOOK_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+    'Target="worksheets/sheet1.xml"/>'
+    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" '
+    'Target="styles.xml"/></Relationships>')
+_STYLES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    f'<numFmts count="3"><numFmt numFmtId="164" formatCode="{DATE_FORMAT}"/>'
+    f'<numFmt numFmtId="165" formatCode="{DATETIME_FORMAT}"/>'
+    f'<numFmt numFmtId="166" formatCode="{MONEY_FORMAT}"/></numFmts>'
+    '<fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
+    '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>'
+    '<fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>'
+    '<fill><patternFill patternType="solid"><fgColor rgb="00DDEBF7"/><bgColor indexed="64"/></patternFill></fill>'
+    '</fills>'
+    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="6">'
+    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="166" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1" applyAlignment="1">'
+    '<alignment vertical="center" wrapText="1"/></xf>'
+    '</cellXfs>'
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    '</styleSheet>')
+
+
+def _workbook(title):
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        f'<sheets><sheet name="{_text(title).replace(chr(34), "&quot;")}" sheetId="1" r:id="rId1"/>'
+        '</sheets></workbook>')
+
+
+def _sheet_head(columns):
+    widths = "".join(f'<col min="{i}" max="{i}" width="{float(c.width)}" customWidth="1"/>'
+                     for i, c in enumerate(columns, start=1))
+    header = "".join(_string_cell(f"{get_column_letter(i)}1", neutralise(c.header), HEADER)
+                     for i, c in enumerate(columns, start=1))
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        '<sheetViews><sheetView workbookViewId="0">'
+        '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+        '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
+        f'<sheetFormatPr defaultRowHeight="15"/><cols>{widths}</cols><sheetData>'
+        f'<row r="1">{header}</row>')
 
 
 def write_xlsx(target, columns, rows, *, sheet_title="Sheet1"):
     """Write ``rows`` (an iterable of sequences, one value per column) under ``columns`` into ``target``
     (a path or a binary file object). Returns the number of data rows written."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=sheet_title[:31])
-    for index, column in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-    sheet.freeze_panes = "A2"
-    cells = _Cells(sheet)
-    sheet.append(_header_row(sheet, columns))
-    convert = [_converter(column.kind, cells) for column in columns]
+    letters = [get_column_letter(i) for i in range(1, len(columns) + 1)]
+    cells = [(letter, _CELLS.get(column.kind, _general)) for letter, column in zip(letters, columns)]
     count = 0
-    for row in rows:
-        sheet.append([c(v) for c, v in zip(convert, row)])
-        count += 1
-    workbook.save(target)
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=3) as package:
+        package.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        package.writestr("_rels/.rels", _ROOT_RELS)
+        package.writestr("xl/workbook.xml", _workbook(sheet_title[:31]))
+        package.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
+        package.writestr("xl/styles.xml", _STYLES)
+        with package.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            sheet.write(_sheet_head(columns).encode())
+            batch = []
+            for count, row in enumerate(rows, start=1):
+                number = str(count + 1)
+                batch.append(f'<row r="{number}">'
+                             + "".join([cell(letter + number, value) for (letter, cell), value in zip(cells, row)])
+                             + "</row>")
+                if len(batch) >= BATCH:
+                    sheet.write("".join(batch).encode())
+                    batch.clear()
+            sheet.write(("".join(batch) + "</sheetData></worksheet>").encode())
     return count
 
 

@@ -1,8 +1,9 @@
 """Bulk decisions: the same decision on many applications, each one re-checked on its own.
 
-Every row goes through the same service as a single decision (scope, workflow table, optimistic lock,
-one audit record); a refused or concurrently changed row is refused before anything of it is written, so
-it never undoes the others, which are committed a chunk at a time. The result says how many changed and
+Every row is checked by the same workflow rules as a single decision (scope, workflow table, optimistic
+lock, one audit record), through the set-based writer app.review.services.apply_transitions: a chunk is one
+UPDATE per source state and one INSERT of its audit records; a refused or concurrently changed row is not
+written, so it never undoes the others, which are committed a chunk at a time. The result says how many changed and
 which were skipped and why.
 """
 from dataclasses import dataclass, field
@@ -13,12 +14,10 @@ from sqlalchemy.orm import selectinload
 from app.applications.models import Application
 from app.extensions import db
 from app.review import decisions
-from app.review.services import ConcurrentChange
 from app.review.states import title_of
-from app.review.workflow import WorkflowDenied
 from app.security.scoping import in_scope
 
-CHUNK = 200
+CHUNK = 1000
 
 
 @dataclass
@@ -57,24 +56,30 @@ def run(name, user, targets, params, *, today=None):
     for start in range(0, len(targets), CHUNK):
         chunk = targets[start:start + CHUNK]
         loaded = _load([pk for pk, _version in chunk])
+        items, outside = [], set()
+        for pk, version in chunk:
+            application = loaded.get(pk)
+            if application is None or not in_scope(user, application.organisation):
+                outside.add(pk)
+            else:
+                items.append((application, version))
         try:
-            for pk, version in chunk:
-                application = loaded.get(pk)
-                if application is None or not in_scope(user, application.organisation):
-                    result.skipped.append(Skipped(pk, "", "", "", "该申请不在您的管理范围内"))
-                    continue
-                label = (application.name, _unit(application))
-                try:
-                    decisions.perform(name, application, user, params, expected_version=version, today=today)
-                    result.changed += 1
-                except (ConcurrentChange, WorkflowDenied) as exc:
-                    # Refused before anything of this row was written: the chunk's other rows stand.
-                    result.skipped.append(Skipped(pk, *label, _current_state(pk), str(exc)))
-            # One commit per chunk: each row already has its own optimistic lock and audit record.
+            # One UPDATE per source state and one INSERT of the audit records for the chunk; each row keeps
+            # its own checks, optimistic lock and audit record, a refused row never undoes the others.
+            changed, refused = decisions.perform_many(name, items, user, params, today=today)
             db.session.commit()
         except Exception:
             db.session.rollback()
             raise
+        result.changed += len(changed)
+        states = _current_states(refused)
+        for pk, _version in chunk:
+            if pk in outside:
+                result.skipped.append(Skipped(pk, "", "", "", "该申请不在您的管理范围内"))
+            elif pk in refused:
+                application = loaded[pk]
+                result.skipped.append(Skipped(pk, application.name, _unit(application),
+                                              title_of(states.get(pk, "")), refused[pk]))
     return result
 
 
@@ -83,5 +88,8 @@ def _unit(application):
     return (org.unit_name or org.name) if org else ""
 
 
-def _current_state(pk):
-    return title_of(db.session.scalar(select(Application.state).where(Application.id == pk)) or "")
+def _current_states(ids):
+    if not ids:
+        return {}
+    statement = select(Application.id, Application.state).where(Application.id.in_(list(ids)))
+    return dict(db.session.execute(statement).all())

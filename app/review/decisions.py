@@ -96,3 +96,10 @@ def perform(name, application, user, params, *, expected_version=None, today=Non
     Raises WorkflowDenied (PaymentInvalid, CommentRequired) or ConcurrentChange."""
     return services.apply_transition(application, user, name, comment=params.get("comment"), params=params,
                                      expected_version=expected_version, today=today, via=via)
+
+
+def perform_many(name, items, user, params, *, today=None):
+    """Decision ``name`` on many applications at once (bulk): ``items`` are (application, version the user saw
+    or None) pairs. The workflow's set-based writer checks each row as :func:`perform` does. Returns (changed
+    applications, {application id: reason of the refusal})."""
+    return services.apply_transitions(items, user, name, comment=params.get("comment"), params=params, today=today)

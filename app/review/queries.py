@@ -4,16 +4,20 @@ their bulk decisions, the 汇总表 export and any other caller (jobs, API).
 Scope comes from app.security.scoping (fail closed); the filter is a plain value object, so a caller
 outside a Flask-AppBuilder view builds it from whatever it was given.
 """
+import threading
+import time
 from dataclasses import dataclass, fields
 
+from flask import current_app, has_app_context
 from sqlalchemy import false, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.sql import operators
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.applications.models import Application
 from app.campaigns.models import Batch, Campaign
 from app.orgs.models import Organisation, OrgKind
 from app.review.states import State
-from app.security.scoping import scope_filter
+from app.security.scoping import SUBTREE, scope_filter, user_org
 from app.verification.models import MatchResult, RegisterMatch
 
 #: Columns a list may be ordered by; every order ends with the id so pages never overlap.
@@ -63,9 +67,9 @@ def _ids(values):
     return parsed
 
 
-def conditions(user, flt):
-    """The WHERE clauses of the user's scoped, filtered applications."""
-    clauses = [scope_filter(Application.organisation_id, user)]
+def conditions(user, flt, kind=SUBTREE):
+    """The WHERE clauses of the user's scoped (``kind``: app.security.scoping), filtered applications."""
+    clauses = [scope_filter(Application.organisation_id, user, kind)]
     if flt.screen_states:
         clauses.append(Application.state.in_(flt.screen_states))
     for name, column in (("campaign", Application.campaign_id), ("batch", Application.batch_id),
@@ -106,13 +110,92 @@ def _verification(value):
     return Application.id.in_(matched.where(RegisterMatch.result == value))
 
 
-def applications(user, flt):
+def applications(user, flt, kind=SUBTREE):
     """select(Application) of the user's scoped, filtered applications (no order)."""
-    return select(Application).where(*conditions(user, flt))
+    return select(Application).where(*conditions(user, flt, kind))
 
 
-def count(session, user, flt):
-    return session.scalar(select(func.count(Application.id)).where(*conditions(user, flt)))
+def count(session, user, flt, kind=SUBTREE):
+    """The exact number of the user's scoped, filtered applications."""
+    return session.scalar(select(func.count(Application.id)).where(*conditions(user, flt, kind)))
+
+
+class Total(int):
+    """A list's number of rows; ``estimated`` when above the exact-count limit it may be a little old."""
+
+    estimated = False
+
+    def __new__(cls, value, estimated=False):
+        total = super().__new__(cls, value)
+        total.estimated = estimated
+        return total
+
+
+class _CountCache:
+    """Exact counts of big lists, per process, for a few seconds: a city's list is not counted again on every
+    page. Keyed by the scope (organisation path and kind) and the filter, so users of one scope share it."""
+
+    def __init__(self, size=512):
+        self.size, self.entries, self.lock = size, {}, threading.Lock()
+
+    def get(self, key, max_age):
+        with self.lock:
+            entry = self.entries.get(key)
+        if entry is not None and time.monotonic() - entry[0] <= max_age:
+            return entry[1]
+        return None
+
+    def put(self, key, value):
+        with self.lock:
+            if len(self.entries) >= self.size:
+                oldest = min(self.entries, key=lambda k: self.entries[k][0])
+                del self.entries[oldest]
+            self.entries[key] = (time.monotonic(), value)
+
+    def clear(self):
+        with self.lock:
+            self.entries.clear()
+
+
+count_cache = _CountCache()
+
+
+def _setting(name, default):
+    return current_app.config.get(name, default) if has_app_context() else default
+
+
+def counted(session, id_select, key):
+    """The number of rows of ``id_select`` (a select of ids) as a list shows it: exact up to LIST_EXACT_COUNT
+    (counting at most that many, an index-only scan); above it an exact count at most LIST_COUNT_CACHE_SECONDS
+    old, cached under ``key`` (scope and filter) and marked ``estimated``, so that a big list is not counted
+    whole on every page and the page says 约. ``key`` None: always exact (lists that are never big)."""
+    if key is None:
+        return Total(session.scalar(select(func.count()).select_from(id_select.subquery())))
+    limit = int(_setting("LIST_EXACT_COUNT", 10_000))
+    max_age = float(_setting("LIST_COUNT_CACHE_SECONDS", 60))
+    cached = count_cache.get(key, max_age)
+    if cached is not None and cached > limit:
+        # Known to be big a moment ago: not even the bounded count is run again.
+        return Total(cached, estimated=True)
+    bounded = session.scalar(select(func.count()).select_from(id_select.limit(limit + 1).subquery()))
+    if bounded <= limit:
+        return Total(bounded)
+    if cached is None:
+        cached = session.scalar(select(func.count()).select_from(id_select.subquery()))
+        count_cache.put(key, cached)
+    return Total(max(cached, bounded), estimated=True)
+
+
+def scope_key(user, kind=SUBTREE):
+    """What a count cache key needs of the user: the scope (organisation path and kind), not the person."""
+    org = user_org(user)
+    return (org.path if org is not None else None, kind)
+
+
+def list_count(session, user, flt, kind=SUBTREE):
+    """The number of rows of the user's scoped, filtered list, as :func:`counted` gives it."""
+    return counted(session, select(Application.id).where(*conditions(user, flt, kind)),
+                   ("applications", *scope_key(user, kind), flt))
 
 
 def state_counts(session, user, flt):
@@ -122,20 +205,88 @@ def state_counts(session, user, flt):
     return [(s.title, counts[s.value]) for s in State if s.value in counts]
 
 
-def ordered(statement, order_column="submitted_at", direction="desc"):
-    column = ORDERS.get(order_column, Application.submitted_at)
+def _order(column_name, direction):
+    column = ORDERS.get(column_name, Application.submitted_at)
     if direction == "asc":
-        return statement.order_by(column.asc(), Application.id.asc())
-    return statement.order_by(column.desc(), Application.id.desc())
+        return column.asc(), Application.id.asc()
+    return column.desc(), Application.id.desc()
+
+
+def ordered(statement, order_column="submitted_at", direction="desc"):
+    return statement.order_by(*_order(order_column, direction))
+
+
+def _reversed(clause):
+    """ORDER BY clause the other way round (column.desc() ↔ column.asc())."""
+    modifier, column = clause.modifier, clause.element
+    return column.asc() if modifier is operators.desc_op else column.desc()
+
+
+def page_ids(session, id_select, order, *, number=0, size=25, total=None):
+    """The ids of one page of ``id_select`` (a select of ids, no order) in ``order`` (ORDER BY clauses, each
+    .asc() or .desc(), ending with a unique column). Only ids are read — an index-only scan of the index
+    serving the order —; a page in the far half of a list of ``total`` rows is read from the other end, so
+    the last page costs what the first does."""
+    offset = max(number, 0) * size
+    if total is not None and offset >= size and offset + size > total / 2 and offset < total:
+        limit = min(size, total - offset)
+        statement = (id_select.order_by(*(_reversed(c) for c in order))
+                     .limit(limit).offset(max(total - offset - limit, 0)))
+        return list(reversed(session.scalars(statement).all()))
+    return session.scalars(id_select.order_by(*order).limit(size).offset(offset)).all()
+
+
+def rows_by_id(session, model, ids, eager=()):
+    """The rows ``ids`` of ``model`` in that order, their shown many-to-one relations joined in the same
+    statement (the joins run for these few rows only, after the page was chosen)."""
+    if not ids:
+        return []
+    statement = select(model).where(model.id.in_(ids))
+    statement = statement.options(*(joinedload(getattr(model, name)) for name in eager))
+    found = {row.id: row for row in session.scalars(statement).unique()}
+    return [found[pk] for pk in ids if pk in found]
+
+
+def page_of(session, model, id_select, order, *, number, size, count_key=None, eager=()):
+    """(total, rows) of one page of a list, in three statements whatever the page size: the count
+    (:func:`counted` under ``count_key``), the page's ids, then those rows with their shown relations."""
+    total = counted(session, id_select, count_key)
+    ids = page_ids(session, id_select, order, number=number, size=size, total=int(total))
+    return total, rows_by_id(session, model, ids, eager)
+
+
+def _fenced(user, flt, kind, order_column, direction):
+    """(id select, order) reading the matching rows first and ordering only those: for a text search
+    (姓名/单位/证书编号 包含) in a district, where walking the list's order index until enough rows match
+    could read most of the city. ``OFFSET 0`` keeps PostgreSQL from merging the inner select into the outer
+    one, so the inner one is planned alone: the scope's own index entries."""
+    column = ORDERS.get(order_column, Application.submitted_at)
+    inner = (select(Application.id, column.label("sort_key")).where(*conditions(user, flt, kind))
+             .offset(0).subquery())
+    if direction == "asc":
+        order = (inner.c.sort_key.asc(), inner.c.id.asc())
+    else:
+        order = (inner.c.sort_key.desc(), inner.c.id.desc())
+    return select(inner.c.id), order
 
 
 def page(session, user, flt, *, order_column="submitted_at", direction="desc", number=0, size=25,
-         eager=("submitted_by", "district", "organisation")):
-    """(count, rows) of one list page, the rows' shown relations loaded with a constant number of queries."""
-    total = count(session, user, flt)
-    statement = ordered(applications(user, flt), order_column, direction).limit(size).offset(number * size)
-    statement = statement.options(*(selectinload(getattr(Application, name)) for name in eager))
-    return total, session.scalars(statement).all()
+         eager=("submitted_by", "district", "organisation"), kind=SUBTREE):
+    """(total, rows) of one page of the user's scoped, filtered applications (see :func:`page_of`)."""
+    org = user_org(user)
+    if (flt.name or flt.unit or flt.certificate_no) and org is not None and org.parent_id is not None:
+        id_select, order = _fenced(user, flt, kind, order_column, direction)
+        # A search matches few rows: one statement reads them all in order, the count is their number.
+        limit = int(_setting("LIST_EXACT_COUNT", 10_000))
+        found = session.scalars(id_select.order_by(*order).limit(limit + 1)).all()
+        if len(found) <= limit:
+            start = max(number, 0) * size
+            return Total(len(found)), rows_by_id(session, Application, found[start:start + size], eager)
+    else:
+        id_select = select(Application.id).where(*conditions(user, flt, kind))
+        order = _order(order_column, direction)
+    return page_of(session, Application, id_select, order, number=number, size=size,
+                   count_key=("applications", *scope_key(user, kind), flt), eager=eager)
 
 
 def keyset_page(session, user, flt, *, after=None, size=25, eager=("organisation", "district", "campaign", "batch")):

@@ -5,7 +5,8 @@ The review decisions (SPEC §4) are one verb each; 配套发放 and 已发放至
 and go through the same :func:`apply_transition`.
 """
 
-from sqlalchemy import update
+from sqlalchemy import case, cast, insert, literal, tuple_, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app import clock
 from app.applications.models import Application
@@ -13,6 +14,7 @@ from app.extensions import db
 from app.review import signals, workflow
 from app.review.models import ReviewRecord
 from app.review.states import State
+from app.security.personal import EncryptedString
 
 
 class ConcurrentChange(Exception):
@@ -81,6 +83,94 @@ def apply_transition(application, user, name, *, expected_version=None, comment=
     db.session.refresh(application)
     signals.state_changed.send(application, record=record, user=user)
     return application
+
+
+def apply_transitions(items, user, name, *, comment=None, today=None, params=None):
+    """The set-based sibling of :func:`apply_transition`, for bulk decisions: the same transition on many
+    applications, written with one UPDATE per source state and one multi-row INSERT of the audit records.
+
+    ``items`` are (application, expected_version or None) pairs, the applications loaded with their
+    organisation and batch. Each row is checked exactly as apply_transition checks it (the version the user saw,
+    ``workflow.check`` — table, role, scope, conditions —, the comment, the step's effect), in Python and before
+    anything is written. The allowed rows of one source state are then changed by one
+    ``UPDATE … WHERE (id, version) IN (…) AND state = source RETURNING id``: a row another transaction changed
+    meanwhile (on PostgreSQL the UPDATE waits for its lock, then re-reads it) is not returned and gets the
+    ConcurrentChange message, so of two deciders exactly one wins. Values of a registered effect that differ
+    between rows (amounts by level, the card paid to) are written by a CASE on the id in the same UPDATE.
+    Each changed row gets its audit record and then its own ``signals.state_changed``, in the same
+    transaction, as after apply_transition. Callers commit.
+
+    Returns (changed applications, {application id: reason}) for the rows not changed.
+    """
+    today = today or clock.today()
+    comment = (comment or "").strip() or None
+    refused, allowed = {}, []
+    for application, expected_version in items:
+        try:
+            if expected_version is not None and int(expected_version) != application.version:
+                raise ConcurrentChange()
+            transition = workflow.check(name, application, user, today)
+            if transition.requires_comment and not comment:
+                raise CommentRequired("请填写原因")
+            prepare = workflow.effect_of(transition.name)
+            effect = prepare(application, user, dict(params or {}), today) if prepare else workflow.Effect()
+        except (ConcurrentChange, workflow.WorkflowDenied) as exc:
+            refused[application.id] = str(exc)
+            continue
+        allowed.append((application, transition, effect))
+    # One UPDATE per source state; rows whose effect writes a personal number (encrypted, so it cannot be
+    # chosen per row inside SQL) are grouped further by that number.
+    encrypted = {c.name for c in Application.__table__.c if isinstance(c.type, EncryptedString)}
+    groups = {}
+    for entry in allowed:
+        sealed = tuple(sorted((c, v) for c, v in entry[2].values.items() if c in encrypted))
+        groups.setdefault((entry[0].state, sealed), []).append(entry)
+    changed = []
+    for (source, _sealed), entries in groups.items():
+        target = entries[0][1].target.value
+        changes = {"state": target, "version": Application.version + 1}
+        for column in sorted({c for _a, _t, effect in entries for c in effect.values}):
+            values = {a.id: effect.values.get(column) for a, _t, effect in entries}
+            distinct = set(values.values())
+            if len(distinct) == 1:
+                changes[column] = distinct.pop()
+            else:
+                kind = Application.__table__.c[column].type
+                changes[column] = case({pk: cast(literal(v, kind), kind) for pk, v in values.items()},
+                                       value=Application.id)
+        written = dict(db.session.execute(
+            update(Application)
+            .where(Application.id.in_([a.id for a, _t, _e in entries]),  # the primary key finds the rows
+                   tuple_(Application.id, Application.version).in_([(a.id, a.version) for a, _t, _e in entries]),
+                   Application.state == source)
+            .values(**changes)
+            .returning(Application.id, Application.updated_at)
+            .execution_options(synchronize_session=False)
+        ).all())
+        for application, transition, effect in entries:
+            if application.id not in written:
+                # Nothing was written for it: another transaction changed the row first.
+                refused[application.id] = str(ConcurrentChange())
+                continue
+            for column, value in effect.values.items():
+                set_committed_value(application, column, value)
+            set_committed_value(application, "state", target)
+            set_committed_value(application, "version", application.version + 1)
+            set_committed_value(application, "updated_at", written[application.id])
+            changed.append((application, dict(
+                application_id=application.id, user_id=user.id, role=primary_role(user, transition),
+                organisation_id=user.organisation_id, action=transition.name, from_state=source,
+                to_state=target, comment=comment, amount=effect.amount, amount2=effect.amount2,
+                created_at=clock.utcnow())))
+    if not changed:
+        return [], refused
+    # One multi-row INSERT … RETURNING (batched by SQLAlchemy's insertmanyvalues): the records come back as
+    # ORM objects, matched to their application (each application is changed once here).
+    records = {record.application_id: record for record in db.session.scalars(
+        insert(ReviewRecord).returning(ReviewRecord), [row for _a, row in changed])}
+    for application, _row in changed:
+        signals.state_changed.send(application, record=records[application.id], user=user)
+    return [application for application, _r in changed], refused
 
 
 def record_creation(application, user):

@@ -216,3 +216,62 @@ def test_two_simultaneous_submissions_only_one_passes(app, db, set_today, world,
     assert list(outcomes[refused_key][1]) == [field]
     assert "已在其他单位申报" in outcomes[refused_key][1][field][0]
     assert db.session.query(Application).count() == 1
+
+
+def _insert_error(db, **values):
+    """The IntegrityError of inserting a copy of the stored application with ``values`` changed."""
+    from sqlalchemy import insert
+    from sqlalchemy.exc import IntegrityError
+
+    stored = db.session.query(Application).one()
+    row = {c.name: getattr(stored, c.key) for c in Application.__table__.columns if c.name != "id"}
+    row.update(values)
+    try:
+        with db.session.begin_nested():
+            db.session.execute(insert(Application.__table__), [row])
+    except IntegrityError as exc:
+        return exc
+    raise AssertionError("no integrity error")
+
+
+def test_only_the_named_unique_indexes_are_read_as_a_duplicate(app, db, set_today, world):
+    with app.test_request_context():
+        first = world["first"]
+        services.submit_application(world["a1"], first, first.batches[0], PERSON, _pending_scans(world["a1"]),
+                                    today=IN_BATCH)
+        db.session.commit()
+        stored_id = db.session.query(Application.id).scalar()
+        cases = [
+            (dict(certificate_no="OTHER-1"), "uq_applications_live_person_level"),
+            (dict(id_number=valid_values(seed=24)["id_number"]), "uq_applications_live_certificate"),
+            (dict(id=stored_id, certificate_no="OTHER-2", id_number=valid_values(seed=25)["id_number"]), None),
+        ]
+        for values, expected in cases:
+            assert services.violated_index(_insert_error(db, **values)) == expected, values
+
+
+def test_another_integrity_error_at_submission_is_a_logged_server_error(app, db, login_as, set_today, world,
+                                                                          caplog):
+    """A primary-key collision (a sequence left behind) is no 「刚刚已由他人提交」: the clerk gets the 500 page."""
+    from sqlalchemy import event
+
+    client = login_as(world["a1"])
+    first = world["first"]
+    assert submit(client, first, PERSON)[0] == 302
+    taken = db.session.query(Application.id).scalar()
+
+    def collide(_mapper, _connection, target):
+        target.id = taken
+
+    event.listen(Application, "before_insert", collide)
+    propagate = app.config.get("PROPAGATE_EXCEPTIONS")
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    try:
+        status, html = submit(client, first, valid_values(seed=26, certificate_no="HK-26"))
+    finally:
+        event.remove(Application, "before_insert", collide)
+        app.config["PROPAGATE_EXCEPTIONS"] = propagate
+    assert status == 500
+    assert "服务器内部错误" in html and "刚刚已由他人提交" not in html
+    assert any("IntegrityError" in (r.exc_text or "") or r.exc_info for r in caplog.records)
+    assert db.session.query(Application).count() == 1

@@ -58,3 +58,10 @@ def test_rows_are_consumed_as_a_stream():
 
     count, sheet = written([Column("编号", kind="text")], rows())
     assert count == 2500 and sheet.max_row == 2501 and sheet["A2501"].value == f"{2499:018d}"
+
+
+def test_markup_is_escaped_and_characters_xml_cannot_hold_are_dropped():
+    _count, sheet = written([Column("单位"), Column("卡号", kind="text"), Column("数量", kind="integer")],
+                            [("A&B <公司> \"甲\"", "12\x0134", 7), ("  前后空格  ", None, None)])
+    assert [c.value for c in sheet[2]] == ["A&B <公司> \"甲\"", "1234", 7]
+    assert sheet["A3"].value == "  前后空格  " and sheet["B3"].value is None and sheet["C3"].value is None

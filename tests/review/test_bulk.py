@@ -209,3 +209,31 @@ def test_a_screen_offers_only_its_own_decisions(db, world, login_as, screen, nam
             "/payments/funding": world.finance}[screen]
     client = login_as(user)
     assert client.get(f"{screen}/bulk/{name}").status_code == 404
+
+
+def test_a_bulk_decision_runs_the_same_statements_for_few_rows_as_for_many(app, db, world):
+    """Set-based: a chunk is one load, one UPDATE per source state and one INSERT of the audit records."""
+    from sqlalchemy import event
+
+    from app.extensions import db as _db
+    from app.review import bulk
+
+    counts = []
+    for size in (3, 40):
+        apps = [world.app() for _ in range(size)] + [world.app(State.WITHDRAWN)]
+        db.session.commit()
+        targets = [(a.id, None) for a in apps]
+        statements = []
+
+        def count(conn, cursor, statement, parameters, context, executemany):
+            statements.append(statement)
+
+        event.listen(_db.engine, "before_cursor_execute", count)
+        try:
+            result = bulk.run("approve_by_district", world.baoshan_admin, targets, {})
+        finally:
+            event.remove(_db.engine, "before_cursor_execute", count)
+        assert result.changed == size and len(result.skipped) == 1
+        assert audit_count(db, apps) == size
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts

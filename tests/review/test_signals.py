@@ -86,3 +86,16 @@ def test_the_money_steps_are_registered_effects_and_unknown_names_are_refused():
     assert workflow.effect_of("approve_by_district") is None
     with pytest.raises(KeyError):
         workflow.register_effect("no_such_step")
+
+
+def test_a_bulk_decision_sends_one_signal_per_changed_row_after_its_audit_record(db, world):
+    from app.review import bulk
+
+    apps = [world.app(), world.app(), world.app(State.DISTRICT_APPROVED)]
+    db.session.commit()
+    with received() as seen:
+        result = bulk.run("approve_by_district", world.baoshan_admin, [(a.id, None) for a in apps], {})
+    assert result.changed == 2 and len(result.skipped) == 1
+    assert sorted(s[0] for s in seen) == sorted(a.id for a in apps[:2])
+    assert all(s[1:4] == ("approve_by_district", "pending", "district_approved") for s in seen)
+    assert all(record_id is not None for *_rest, record_id, _user in seen)
