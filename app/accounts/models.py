@@ -26,6 +26,8 @@ EVENT_TITLES = {
     "org_changed": "修改组织机构",
     "export": "导出数据",
     "progress_query": "进度查询",
+    "job_submitted": "提交后台任务",
+    "job_finished": "后台任务结束",
 }
 
 with warnings.catch_warnings():

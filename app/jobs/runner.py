@@ -13,6 +13,7 @@ from flask import current_app
 from huey.signals import SIGNAL_INTERRUPTED
 from sqlalchemy import select
 
+from app.accounts.events import record_event
 from app.clock import utcnow
 from app.extensions import db
 from app.jobs import registry
@@ -86,6 +87,15 @@ class JobContext:
             self._result.unlink(missing_ok=True)
 
 
+def _audit_end(job):
+    """The end of a job that changes data, in the security log (same transaction as the job's end)."""
+    kind = registry.kinds().get(job.kind)
+    if kind is not None and kind.changes_data:
+        # The reason of a failure stays on the job record: it may quote the data, the log never does.
+        record_event("job_finished", user=job.owner, success=job.state == JobState.DONE.value,
+                     detail=f"{kind.title}（任务编号 {job.id}）{job.state_title}")
+
+
 def _finish(job_id, state, error=None, done=None, total=None):
     """Record the end of a job in a transaction of its own, then send job_finished."""
     job = db.session.get(Job, job_id)
@@ -96,6 +106,7 @@ def _finish(job_id, state, error=None, done=None, total=None):
         job.total = total
     if state == JobState.FAILED:
         job.result_file = None
+    _audit_end(job)
     db.session.commit()
     delete_value(progress_key(job_id))
     job_finished.send(job)
@@ -124,6 +135,7 @@ def run(job_id):
         if job.total is not None and job.done < job.total:
             job.done = job.total
         job.state, job.finished_at = JobState.DONE.value, utcnow()
+        _audit_end(job)
         db.session.commit()
     except registry.JobError as exc:
         db.session.rollback()
