@@ -11,7 +11,6 @@ import pytest
 
 from app.accounts.models import AppUser, SecurityEvent
 from app.accounts.roles import DISTRICT_ADMIN, FINANCE, GRASSROOTS, SYSTEM_ADMIN
-from app.extensions import db
 from app.jobs import cleanup, registry, runner
 from app.jobs.models import Job
 from app.jobs.queue import huey
