@@ -25,7 +25,8 @@ logger = logging.getLogger(__name__)
 
 #: What a user reads when a job fails for a reason the job did not foresee (the cause goes to the log).
 UNEXPECTED_ERROR = "任务执行时发生系统错误，未能完成。请稍后重新提交；如仍失败，请联系系统管理员。"
-INTERRUPTED = "任务因服务停止而中断，已重新排队。"
+#: The owner's account was deactivated after submitting: the job does nothing in that account's name.
+OWNER_INACTIVE = "提交任务的账号已停用，任务未执行。"
 #: Progress is written when its whole percent changes, else at most this often (seconds), and at the end.
 PROGRESS_INTERVAL = 0.5
 
@@ -125,6 +126,8 @@ def run(job_id):
     except registry.UnknownJobKind:
         logger.error("job %s has an unknown kind %r", job_id, job.kind)
         return _finish(job_id, JobState.FAILED, UNEXPECTED_ERROR)
+    if job.owner is None or not job.owner.active:
+        return _finish(job_id, JobState.FAILED, OWNER_INACTIVE)
     job.state, job.started_at, job.finished_at, job.error = JobState.RUNNING.value, utcnow(), None, None
     db.session.commit()
     ctx = JobContext(job)

@@ -276,3 +276,15 @@ def test_a_job_that_changes_data_is_in_the_security_log_and_all_or_nothing(app, 
     # An export-like job (changes_data=False) leaves its trail on the job record only.
     submit_job("test_gated", owner=user, params={"steps": 1})
     assert db.session.query(SecurityEvent).filter(SecurityEvent.user_id == user.id).count() == 4
+
+
+def test_a_job_whose_owner_was_deactivated_meanwhile_does_nothing(app, db, job_consumer):
+    user = make_user(DISTRICT_ADMIN, real_name="原名")
+    job_consumer.stop()
+    job = submit_job("test_writes", owner=user, params={"fail": False})
+    user.active = False
+    db.session.commit()
+    job_consumer.start()
+    job = wait_for_job(job.id)
+    assert job.state == "failed" and job.error == runner.OWNER_INACTIVE and job.started_at is None
+    assert db.session.get(AppUser, user.id).real_name == "原名"
