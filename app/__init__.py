@@ -2,6 +2,7 @@
 import logging
 
 from flask import Flask
+from sqlalchemy import event
 
 from app import models  # noqa: F401  (the whole schema on one metadata)
 from app.accounts.roles import fab_roles
@@ -46,6 +47,7 @@ def create_app(config=None):
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True,
                      compare_type=True)
     with app.app_context():
+        _sqlite_pragmas(db.engine)
         appbuilder.init_app(app, db.session)
         register_views(appbuilder)
         appbuilder.post_init()
@@ -58,3 +60,18 @@ def create_app(config=None):
     register_health(app)
     register_outage(app)
     return app
+
+
+def _sqlite_pragmas(engine):
+    """The embedded SQLite database: WAL, so the queue's consumer reading a long export never blocks a web
+    request's write (nor the other way round), and writers wait for each other up to 30 s."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA busy_timeout = 30000")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()

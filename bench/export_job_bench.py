@@ -27,7 +27,17 @@ TARGET_MB = 200
 
 
 def rss_mb():
+    """Peak resident memory of this process so far (MB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def current_rss_mb():
+    """Resident memory of this process now (MB; Linux)."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except OSError:
+        return float("nan")
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def measure(database_url):
@@ -66,7 +76,7 @@ def measure(database_url):
                 if percent is not None and (percent >= shown + 10 or not job.active):
                     shown = percent
                     print(f"[{dialect}] {time.monotonic() - began:6.1f} s  {job.state_title}  {percent:3d}%  "
-                          f"{done:,} / {total or 0:,}", flush=True)
+                          f"{done:,} / {total or 0:,}   RSS {current_rss_mb():.0f} MB", flush=True)
                 state = job.state
                 db.session.remove()
                 if state in ("done", "failed"):

@@ -183,6 +183,24 @@ class ConsumerControl:
             self.consumer = None
 
 
+@pytest.fixture(autouse=True)
+def _job_queue_of_the_session_app(request):
+    """Another app created by a test (create_app) re-points the one queue: the session's app gets it back."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    from app.jobs.queue import flask_app, init_queue
+
+    application = request.getfixturevalue("app")
+    try:
+        current = flask_app()
+    except RuntimeError:
+        current = None
+    if current is not application:
+        init_queue(application)
+    yield
+
+
 @pytest.fixture
 def job_consumer(app):
     """The queue emptied, then a real consumer started; stopped after the test (``.stop()`` / ``.start()``)."""

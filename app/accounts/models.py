@@ -31,6 +31,8 @@ EVENT_TITLES = {
     "personal_view": "查看完整个人信息",
     "personal_print": "打印完整个人信息",
     "personal_export": "导出完整个人信息",
+    "job_submitted": "提交后台任务",
+    "job_finished": "后台任务结束",
 }
 
 with warnings.catch_warnings():

@@ -17,7 +17,8 @@ from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
 logger = logging.getLogger(__name__)
 
 #: Until init_queue runs, nothing leaves the process (an import alone never creates a queue file).
-huey = Huey("jishi", storage_class=MemoryStorage, utc=True)
+#: results=False: nobody waits on a task's return value (a job's outcome is its Job record).
+huey = Huey("jishi", results=False, storage_class=MemoryStorage, utc=True)
 _state = {"app": None}
 
 

@@ -2,7 +2,7 @@
 
     from app.jobs.registry import job_kind, JobError
 
-    @job_kind("register_import", title="导入证书信息")
+    @job_kind("register_import", title="导入证书信息", changes_data=True)
     def run_register_import(ctx, **params):
         ctx.progress(done, total)               # shown on 我的任务 at once
         path = ctx.result_path("核对结果.xlsx")   # where to write a result file (optional)
@@ -32,13 +32,17 @@ class JobKind:
     name: str
     title: str
     func: object
+    #: The job writes data (an import, an intake): its start and end go to the security log too.
+    changes_data: bool = False
 
 
 _KINDS = {}
 
 
-def job_kind(name, *, title):
-    """Register the decorated function as the job kind ``name`` shown as ``title``."""
+def job_kind(name, *, title, changes_data=False):
+    """Register the decorated function as the job kind ``name`` shown as ``title``. ``changes_data=True``
+    for a job that writes data: its submission and its end are then also in the security log (安全日志);
+    the job record is the trail of every job (who, what, parameters, when, how it ended)."""
     if len(name) > 40:
         raise ValueError("job kind names are at most 40 characters")
 
@@ -46,7 +50,7 @@ def job_kind(name, *, title):
         known = _KINDS.get(name)
         if known is not None and known.func.__qualname__ != func.__qualname__:
             raise ValueError(f"job kind {name!r} is already registered by {known.func.__module__}")
-        _KINDS[name] = JobKind(name, title, func)
+        _KINDS[name] = JobKind(name, title, func, changes_data)
         return func
     return decorator
 

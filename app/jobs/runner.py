@@ -13,6 +13,7 @@ from flask import current_app
 from huey.signals import SIGNAL_INTERRUPTED
 from sqlalchemy import select
 
+from app.accounts.events import record_event
 from app.clock import utcnow
 from app.extensions import db
 from app.jobs import registry
@@ -24,7 +25,8 @@ logger = logging.getLogger(__name__)
 
 #: What a user reads when a job fails for a reason the job did not foresee (the cause goes to the log).
 UNEXPECTED_ERROR = "任务执行时发生系统错误，未能完成。请稍后重新提交；如仍失败，请联系系统管理员。"
-INTERRUPTED = "任务因服务停止而中断，已重新排队。"
+#: The owner's account was deactivated after submitting: the job does nothing in that account's name.
+OWNER_INACTIVE = "提交任务的账号已停用，任务未执行。"
 #: Progress is written when its whole percent changes, else at most this often (seconds), and at the end.
 PROGRESS_INTERVAL = 0.5
 
@@ -86,6 +88,15 @@ class JobContext:
             self._result.unlink(missing_ok=True)
 
 
+def _audit_end(job):
+    """The end of a job that changes data, in the security log (same transaction as the job's end)."""
+    kind = registry.kinds().get(job.kind)
+    if kind is not None and kind.changes_data:
+        # The reason of a failure stays on the job record: it may quote the data, the log never does.
+        record_event("job_finished", user=job.owner, success=job.state == JobState.DONE.value,
+                     detail=f"{kind.title}（任务编号 {job.id}）{job.state_title}")
+
+
 def _finish(job_id, state, error=None, done=None, total=None):
     """Record the end of a job in a transaction of its own, then send job_finished."""
     job = db.session.get(Job, job_id)
@@ -96,6 +107,7 @@ def _finish(job_id, state, error=None, done=None, total=None):
         job.total = total
     if state == JobState.FAILED:
         job.result_file = None
+    _audit_end(job)
     db.session.commit()
     delete_value(progress_key(job_id))
     job_finished.send(job)
@@ -114,6 +126,8 @@ def run(job_id):
     except registry.UnknownJobKind:
         logger.error("job %s has an unknown kind %r", job_id, job.kind)
         return _finish(job_id, JobState.FAILED, UNEXPECTED_ERROR)
+    if job.owner is None or not job.owner.active:
+        return _finish(job_id, JobState.FAILED, OWNER_INACTIVE)
     job.state, job.started_at, job.finished_at, job.error = JobState.RUNNING.value, utcnow(), None, None
     db.session.commit()
     ctx = JobContext(job)
@@ -124,6 +138,7 @@ def run(job_id):
         if job.total is not None and job.done < job.total:
             job.done = job.total
         job.state, job.finished_at = JobState.DONE.value, utcnow()
+        _audit_end(job)
         db.session.commit()
     except registry.JobError as exc:
         db.session.rollback()

@@ -10,6 +10,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select
 
+from app.accounts.events import record_event
 from app.clock import utcnow
 from app.extensions import db
 from app.jobs import registry, runner
@@ -26,7 +27,7 @@ def submit_job(kind, *, owner, params=None, organisation=None):
     ``params`` are the keyword arguments of the kind's function; they must be JSON (ids, codes, text).
     The session is committed: call this when the request's own changes are ready to be kept too.
     """
-    registry.get_kind(kind)  # UnknownJobKind for a typo, before anything is written
+    declared = registry.get_kind(kind)  # UnknownJobKind for a typo, before anything is written
     params = dict(params or {})
     json.dumps(params)  # TypeError here rather than in the consumer
     if organisation is None:
@@ -36,6 +37,9 @@ def submit_job(kind, *, owner, params=None, organisation=None):
     job = Job(owner_id=owner.id, organisation_id=organisation_id, kind=kind, params=params,
               state=JobState.QUEUED.value, done=0)
     db.session.add(job)
+    if declared.changes_data:
+        db.session.flush()
+        record_event("job_submitted", user=owner, detail=f"{declared.title}（任务编号 {job.id}）")
     db.session.commit()
     runner.enqueue(job.id)
     return job

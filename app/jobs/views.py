@@ -22,6 +22,7 @@ def job_json(job):
     return {
         "id": job.id,
         "title": registry.title_of(job.kind),
+        "detail": _detail(job),
         "state": job.state,
         "state_title": job.state_title,
         "active": job.active,
@@ -35,6 +36,12 @@ def job_json(job):
         "download": url_for("JobView.download", job_id=job.id) if available else "",
         "expired": bool(job.state == "done" and job.result_name and not available),
     }
+
+
+def _detail(job):
+    """A line under the job's title: the filter it ran on, in words, when the job kind gives one."""
+    value = (job.params or {}).get("description")
+    return value if isinstance(value, str) else ""
 
 
 class JobView(BaseView):

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from app.accounts.models import AppUser, SecurityEvent
 from app.accounts.roles import DISTRICT_ADMIN, FINANCE, GRASSROOTS, SYSTEM_ADMIN
-from app.extensions import db
 from app.jobs import cleanup, registry, runner
 from app.jobs.models import Job
 from app.jobs.queue import huey
@@ -41,6 +41,13 @@ def refused(ctx, row):
     ctx.progress(1, 3)
     ctx.result_path("不应留下.txt").write_text("x")
     raise registry.JobError(f"第{row}行：身份证号码校验位不正确")
+
+
+@registry.job_kind("test_writes", title="测试写入", changes_data=True)
+def writes(ctx, fail):
+    ctx.owner.real_name = "失败任务改的" if fail else "任务改过"
+    if fail:
+        raise registry.JobError("第1行：不可导入")
 
 
 @registry.job_kind("test_crash", title="测试异常")
@@ -249,3 +256,35 @@ def test_result_files_are_deleted_after_the_configured_days(app, db, clock, jobs
 def test_the_cleanup_is_a_periodic_task_of_the_queue():
     periodic = {t.__name__ for t in huey._registry._periodic_tasks}
     assert {"clean_results_hourly", "purge_stale_uploads_hourly"} <= periodic
+
+
+def test_a_job_that_changes_data_is_in_the_security_log_and_all_or_nothing(app, db, jobs_immediate):
+    user = make_user(DISTRICT_ADMIN, real_name="原名")
+    kept = submit_job("test_writes", owner=user, params={"fail": False}).id
+    refused = submit_job("test_writes", owner=user, params={"fail": True}).id
+    db.session.rollback()
+    events = db.session.scalars(db.select(SecurityEvent).where(SecurityEvent.user_id == user.id)
+                                .order_by(SecurityEvent.id)).all()
+    assert [(e.event, e.success, e.detail) for e in events] == [
+        ("job_submitted", True, f"测试写入（任务编号 {kept}）"),
+        ("job_finished", True, f"测试写入（任务编号 {kept}）已完成"),
+        ("job_submitted", True, f"测试写入（任务编号 {refused}）"),
+        ("job_finished", False, f"测试写入（任务编号 {refused}）失败"),
+    ]
+    assert db.session.get(AppUser, user.id).real_name == "任务改过"  # kept; the failed one's rolled back
+    assert db.session.get(Job, refused).error == "第1行：不可导入"
+    # An export-like job (changes_data=False) leaves its trail on the job record only.
+    submit_job("test_gated", owner=user, params={"steps": 1})
+    assert db.session.query(SecurityEvent).filter(SecurityEvent.user_id == user.id).count() == 4
+
+
+def test_a_job_whose_owner_was_deactivated_meanwhile_does_nothing(app, db, job_consumer):
+    user = make_user(DISTRICT_ADMIN, real_name="原名")
+    job_consumer.stop()
+    job = submit_job("test_writes", owner=user, params={"fail": False})
+    user.active = False
+    db.session.commit()
+    job_consumer.start()
+    job = wait_for_job(job.id)
+    assert job.state == "failed" and job.error == runner.OWNER_INACTIVE and job.started_at is None
+    assert db.session.get(AppUser, user.id).real_name == "原名"
