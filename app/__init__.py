@@ -8,6 +8,7 @@ from app.accounts.roles import fab_roles
 from app.cli import register_commands
 from app.extensions import appbuilder, csrf, db, limiter, migrate
 from app.menu import register_views
+from app.shell import register_shell
 from app.web import register_web, trust_proxies
 from config import BASE_DIR, Config
 
@@ -36,4 +37,5 @@ def create_app(config=None):
 
     register_commands(app)
     register_web(app)
+    register_shell(app)
     return app
