@@ -66,6 +66,7 @@ def shell_world(db, world):
         a.submitted_at = start + timedelta(hours=i)
         made.append(a)
     world.app(State.DISTRICT_APPROVED, name="钱七")
+    world.app(State.FINAL_APPROVED, name="周九")
     world.app(name="孙八", foreign=True)
     db.session.commit()
     login = {key: getattr(world, key).username
@@ -111,7 +112,7 @@ def test_each_roles_pages_in_the_shell_at_1366_and_390(shell_world, page, tmp_pa
                 if width == 1366:
                     found = page.evaluate(WRAPPED_CELLS)
                     assert found["wrapped"] == [], (role, path, found)
-                    if "/list/" in path:
+                    if "/list/" in path and "organisation" not in path:  # the lists with dates or names
                         assert found["checked"] > 0, (role, path)
                     # The menu sits at the left, beside the page.
                     assert page.locator("#side-menu").bounding_box()["x"] == 0
