@@ -136,8 +136,11 @@ def filter_controls(form, include_cols, filters):
                                                                          text)
             controls.append((col, label, html + Markup("</select>")))
             continue
-        index = _filter_index(column_filters)
+        since = field.type == "DateTimeField"  # a moment: from that day on (equality would match nothing)
+        index = _filter_index(column_filters, ("gt",) if since else _PREFERRED_FILTERS)
         value = _active(filters, column_filters[index])
+        if since and column_filters[index].arg_name == "gt":
+            label = f"{label}（起）"
         name = f"_flt_{index}_{col}"
         if isinstance(field, SelectFieldBase):
             current = "" if value is None else str(value)
