@@ -187,3 +187,25 @@ def test_the_district_works_through_a_filtered_batch(shell_world, page, tmp_path
     page.click("#back-button")
     page.wait_for_url(re.compile(r"_flt_0_state=pending"))
     assert page.inner_text("#record-count") == "4"
+    # Tick one row, 对勾选的申请 → 审核不通过: the confirmation counts the ticked row (shell.js, no inline script).
+    page.locator("#review-list tbody tr").first.locator("input.action_check").check()
+    page.click("#ticked-menu")
+    page.click("#ticked-reject_by_district")
+    page.wait_for_selector("#bulk-count")
+    assert page.inner_text("#bulk-count") == "1"
+
+
+def test_row_buttons_with_text_delete_after_the_confirmation(shell_world, page, tmp_path):
+    login, _ids = shell_world
+    sign_in(page, login["baoshan_admin"])
+    page.locator("#side-menu a", has_text="用户管理").click()
+    page.wait_for_selector("#user-list tbody tr")
+    row = page.locator("#user-list tbody tr", has_text=login["baoshan_clerk"])
+    assert [t.strip() for t in row.locator(".row-actions a").all_inner_texts()] == ["查看", "修改", "删除"]
+    row.locator("a.row-delete").click()
+    page.wait_for_selector("#modal-confirm", state="visible")
+    assert "您确定要删除这条记录吗" in page.inner_text("#modal-confirm")
+    shoot(page, tmp_path, "delete_confirm")
+    page.click("#modal-confirm-ok")
+    page.wait_for_load_state()
+    assert page.locator("#user-list tbody tr", has_text=login["baoshan_clerk"]).count() == 0
