@@ -31,6 +31,26 @@ class Config:
         self.TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
         #: 对账 flags rows funded but not paid to workers for more than this many days.
         self.RECONCILIATION_UNPAID_DAYS = int(os.environ.get("RECONCILIATION_UNPAID_DAYS", "30"))
+        #: E-mail copies of 消息中心 messages (none without SMTP_HOST), sent by the job queue.
+        self.SMTP_HOST = os.environ.get("SMTP_HOST") or None
+        self.SMTP_PORT = int(os.environ.get("SMTP_PORT", "25"))
+        self.SMTP_USERNAME = os.environ.get("SMTP_USERNAME") or None
+        self.SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD") or None
+        self.SMTP_STARTTLS = _env_bool("SMTP_STARTTLS")
+        self.SMTP_SSL = _env_bool("SMTP_SSL")
+        self.MAIL_FROM = os.environ.get("MAIL_FROM") or None
+        #: The address users reach the platform at (the link in e-mails).
+        self.PUBLIC_URL = os.environ.get("PUBLIC_URL") or None
+        #: Background jobs (app/jobs): Redis when REDIS_URL is set, else this SQLite file in the instance folder.
+        self.JOBS_SQLITE_PATH = str(self.INSTANCE_DIR / "jobs-queue.db")
+        #: Where job results (e.g. a large 汇总表) are written; on storage every consumer and web worker shares.
+        self.JOB_RESULT_DIR = str(Path(os.environ.get("JOB_RESULT_DIR", self.INSTANCE_DIR / "job-results")))
+        #: Result files are deleted this many days after their job finished.
+        self.JOB_RESULT_DAYS = int(os.environ.get("JOB_RESULT_DAYS", "7"))
+        #: A 汇总表 of more rows than this is written by a background job (smaller ones download at once).
+        self.EXPORT_JOB_THRESHOLD = int(os.environ.get("EXPORT_JOB_THRESHOLD", "5000"))
+        #: 证书信息核对: a register file of more rows, or a matching of more applications, runs as a background job.
+        self.REGISTER_JOB_THRESHOLD = int(os.environ.get("REGISTER_JOB_THRESHOLD", "5000"))
 
     # Flask / Flask-SQLAlchemy
     SQLALCHEMY_TRACK_MODIFICATIONS = False
@@ -50,7 +70,14 @@ class Config:
     FAB_CREATE_DB = False  # the schema is built by Alembic migrations only
     FAB_UPDATE_PERMS = False  # permissions are synchronised by `flask seed`, never while the app starts
     FAB_ADD_SECURITY_API = False
-    FAB_API_SWAGGER_UI = False
+    FAB_API_SWAGGER_UI = False  # our own OpenAPI view and Swagger page (app/api/docs.py)
+    #: Personal API tokens (app/accounts/tokens.py) through FAB's protect(); FAB's key API stays off.
+    FAB_API_KEY_ENABLED = True
+    FAB_API_KEY_PREFIXES = ["jst_"]
+    #: Requests per personal API token (Flask-Limiter syntax).
+    API_RATE_LIMIT = "120 per minute"
+    #: How often the top bar's bell asks for the unread count (seconds).
+    NOTIFICATION_POLL_SECONDS = 30
     FAB_PASSWORD_HASH_METHOD = "scrypt"
     AUTH_TYPE = 1  # AUTH_DB
     AUTH_ROLE_ADMIN = "系统管理员"
@@ -76,6 +103,12 @@ class Config:
     CAPTCHA_FIXED_ANSWER = None
     MAX_UPLOAD_BYTES = 5 * 1024 * 1024
     MAX_PAGE_SIZE = 100
+    #: Name of the job queue (the Redis key prefix).
+    JOBS_QUEUE_NAME = "jishi"
+    #: Huey's immediate mode: a submitted job runs at once inside the submitting process (tests only).
+    JOBS_IMMEDIATE = False
+    #: Worker threads of the consumer that `python run.py` starts beside the web server.
+    JOBS_EMBEDDED_WORKERS = 2
 
     def _secret_key(self):
         key = os.environ.get("SECRET_KEY")
@@ -127,3 +160,7 @@ class TestConfig(Config):
         self.SQLALCHEMY_DATABASE_URI = _normalise_db_url(database_url)
         self.UPLOAD_DIR = str(Path(instance_dir) / "uploads")
         self.RATELIMIT_STORAGE_URI = "memory://"
+        # The job queue: its own SQLite file in the test's instance folder (never the developer's Redis).
+        self.REDIS_URL = None
+        self.JOBS_SQLITE_PATH = str(Path(instance_dir) / "jobs-queue.db")
+        self.JOB_RESULT_DIR = str(Path(instance_dir) / "job-results")

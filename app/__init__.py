@@ -7,10 +7,20 @@ from app import models  # noqa: F401  (the whole schema on one metadata)
 from app.accounts.roles import fab_roles
 from app.cli import register_commands
 from app.extensions import appbuilder, csrf, db, limiter, migrate
+from app.jobs.queue import init_queue
 from app.menu import register_views
 from app.shell import register_shell
+from app.notifications import setup as notifications
 from app.web import register_web, trust_proxies
 from config import BASE_DIR, Config
+
+# Every domain's job kinds and periodic tasks (app/<domain>/jobs.py): imported here, so the web app and every
+# queue consumer (app/jobs/worker.py) know the same ones. app.jobs itself imports no domain.
+from app.applications import jobs as _application_jobs  # noqa: E402, F401, I001
+from app.exports import jobs as _export_jobs  # noqa: E402, F401
+from app.jobs import cleanup as _job_cleanup  # noqa: E402, F401
+from app.notifications import jobs as _notification_jobs  # noqa: E402, F401
+from app.verification import jobs as _verification_jobs  # noqa: E402, F401
 
 
 def create_app(config=None):
@@ -35,7 +45,9 @@ def create_app(config=None):
         register_views(appbuilder)
         appbuilder.post_init()
 
+    init_queue(app)
     register_commands(app)
     register_web(app)
     register_shell(app)
+    notifications.init_app(app)
     return app

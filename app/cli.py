@@ -1,9 +1,12 @@
-"""Console commands: `flask seed`, `flask init-admin`, `flask demo`."""
+"""Console commands: `flask seed`, `flask init-admin`, `flask demo`, and the upkeep the periodic tasks
+also do: `flask jobs-cleanup`, `flask jobs-requeue`, `flask purge-uploads`."""
 import click
 from flask_migrate import upgrade
 
 from app.accounts.services import ensure_initial_admin
+from app.applications.attachments import purge_stale_uploads
 from app.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
+from app.jobs import cleanup, runner
 from app.reference.seed import seed_all
 
 
@@ -23,6 +26,22 @@ def register_commands(app):
     def demo_command():
         """Load the demo campaign, demo accounts and applications."""
         announce_demo()
+
+    @app.cli.command("purge-uploads")
+    def purge_uploads_command():
+        """Delete uploads that never became part of an application (also done hourly by the job queue)."""
+        click.echo(f"已删除过期未提交的上传文件 {purge_stale_uploads()} 个。")
+
+    @app.cli.command("jobs-cleanup")
+    def jobs_cleanup_command():
+        """Delete job result files older than JOB_RESULT_DAYS (also done hourly by the job queue)."""
+        expired, orphans = cleanup.clean_results()
+        click.echo(f"已删除过期的任务结果文件 {expired} 个，无主文件 {orphans} 个。")
+
+    @app.cli.command("jobs-requeue")
+    def jobs_requeue_command():
+        """Queue again every 进行中 job: run only while NO consumer is running (after all were killed)."""
+        click.echo(f"已重新排队的中断任务：{runner.requeue_interrupted()} 个。")
 
 
 def prepare_database():

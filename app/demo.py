@@ -1,5 +1,6 @@
 """`python run.py --demo`: the 2015 campaign as history, a campaign of the current year that is open
 today, demo accounts for every role, and applications in every state."""
+import io
 import random
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
@@ -14,13 +15,16 @@ from app.accounts.services import create_account
 from app.applications.models import Application
 from app.campaigns import requests
 from app.campaigns.models import Batch, Campaign, CampaignState
+from app.exports.xlsx import Column, write_xlsx
 from app.extensions import db
+from app.notifications import services as notifications
 from app.orgs.models import Organisation, OrgKind
 from app.orgs.services import create_org
 from app.payments import transfers
 from app.reference import data
 from app.review import services, workflow
 from app.review.states import State
+from app.verification import services as verification
 
 #: Documented in the README; every demo account must change it at first login.
 DEMO_PASSWORD = "Demo#2015jishi"
@@ -118,7 +122,45 @@ def load_demo(today=None):
               submitting=("宝山区总工会", "虹口区总工会"), drafting=("浦东新区总工会",))
     _pay(money, _latest(day) + timedelta(minutes=20))
     db.session.commit()
+    _register(users["admin"], live, day)
+    # The history's messages (消息中心) were read long ago: the demo's bells count only this year's news.
+    notifications.mark_read_before(datetime.combine(live.start_date, time.min))
+    db.session.commit()
     return True
+
+
+#: Register rows of the demo that disagree with their application (every tenth) or are missing (every 7th).
+REGISTER_DIFFERENT, REGISTER_MISSING = 10, 7
+
+
+def _register(admin, campaign, day):
+    """The certificate authority's register as the city centre would have imported it this morning: the
+    certificates of this year's 区县局初审通过 applications, one in ten with a wrong 发证日期 or 姓名 and one in
+    seven missing, imported through the real import (all rows checked), so 核对申请 works at once."""
+    applications = db.session.scalars(db.select(Application).where(
+        Application.campaign_id == campaign.id, Application.state == State.DISTRICT_APPROVED.value)
+        .order_by(Application.id)).all()
+    rows = []
+    for n, a in enumerate(applications, start=1):
+        if n % REGISTER_MISSING == 0:
+            continue
+        name, issued = a.name, a.certificate_date
+        if n % REGISTER_DIFFERENT == 3:
+            issued = issued - timedelta(days=1)
+        elif n % REGISTER_DIFFERENT == 6:
+            name = name[:-1] + ("华" if name[-1] != "华" else "明")
+        rows.append([a.certificate_no, name, a.id_number, "技师" if a.new_level == data.TECHNICIAN else "高级技师",
+                     a.trade, issued, a.certificate_issuer])
+    if not rows:
+        return
+    buffer = io.BytesIO()
+    write_xlsx(buffer, [Column(h, kind="text" if h in ("证书编号", "身份证号码") else "date" if h == "发证日期"
+                               else "general") for h in verification.rules.HEADERS.values()], rows,
+               sheet_title="证书信息")
+    with clock.at(_latest(day)):
+        outcome = verification.import_register(admin, "证书信息（演示）.xlsx", buffer.getvalue())
+    if not outcome.ok:
+        raise RuntimeError("; ".join(str(e) for e in outcome.errors[:5]))
 
 
 def _accounts():

@@ -10,10 +10,18 @@ from flask_babel import lazy_gettext as _l
 from app.accounts.views.district_admins import DistrictAdminModelView
 from app.accounts.views.password import PasswordChangeView
 from app.accounts.views.security_log import SecurityEventModelView
+from app.accounts.views.tokens import ApiTokenView
+from app.api.applications import ApplicationApi
+from app.api.campaigns import BatchApi, CampaignApi
+from app.api.docs import ApiDocsView, OpenApiView
+from app.api.requests import DistrictRequestApi
+from app.api.stats import StatsApi
 from app.accounts.views.user_management import GrassrootsUserModelView
 from app.applications.views import ApplicationDocumentView, ApplyView, MyApplicationModelView
 from app.campaigns.request_views import DistrictRequestAdminView, DistrictRequestView
 from app.campaigns.views import BatchModelView, CampaignView
+from app.jobs.views import JobView
+from app.notifications.views import NotificationView
 from app.orgs.views import OrganisationModelView
 from app.payments.report_views import PaymentReportView, ReconciliationView
 from app.payments.transfer_views import FundingDueView, TransferView
@@ -22,6 +30,7 @@ from app.public.views import PublicView
 from app.reference.views import ReferenceItemModelView
 from app.review.views import DistrictReviewModelView, FinalReviewModelView
 from app.stats.views import StatsView
+from app.verification.views import RegisterView
 
 #: The menu groups (FAB categories), in the order the left menu shows them: (name, label, icon).
 APPLY, MONEY, SYSTEM = "报名与审核", "奖励发放", "系统管理"
@@ -54,6 +63,9 @@ def register_views(appbuilder):
     appbuilder.add_view(DistrictRequestAdminView, "申请单汇总", label=_l("申请单汇总"), icon="fa-files-o",
                         **_in_group(APPLY))
 
+    appbuilder.add_view(RegisterView, "证书信息核对", label=_l("证书信息核对"), icon="fa-id-card-o",
+                        **_in_group(APPLY))
+
     appbuilder.add_view(FundingModelView, "配套发放", label=_l("配套发放"), icon="fa-jpy", **_in_group(MONEY))
     appbuilder.add_view(FundingDueView, "奖励资金划拨", label=_l("奖励资金划拨"), icon="fa-university",
                         **_in_group(MONEY))
@@ -63,6 +75,7 @@ def register_views(appbuilder):
     appbuilder.add_view(ReconciliationView, "对账", label=_l("对账"), icon="fa-balance-scale", **_in_group(MONEY))
 
     appbuilder.add_view(StatsView, "统计分析", label=_l("统计分析"), icon="fa-bar-chart")
+    appbuilder.add_view(JobView, "我的任务", label=_l("我的任务"), icon="fa-tasks")
     # A 区县局（产业）工会's own 基层工会 accounts (the system admin's account screens are under 系统管理).
     appbuilder.add_view(GrassrootsUserModelView, "用户管理", label=_l("用户管理"), icon="fa-users")
 
@@ -77,3 +90,11 @@ def register_views(appbuilder):
                         **_in_group(SYSTEM))
 
     appbuilder.add_view_no_menu(PasswordChangeView)
+    # 消息中心, API令牌 and API文档: reached from the top bar (the bell, the user menu), not the side menu.
+    appbuilder.add_view_no_menu(NotificationView)
+    appbuilder.add_view_no_menu(ApiTokenView)
+    appbuilder.add_view_no_menu(ApiDocsView)
+
+    # The REST API under /api/v1 (personal API tokens only) and its OpenAPI document.
+    for api in (ApplicationApi, CampaignApi, BatchApi, DistrictRequestApi, StatsApi, OpenApiView):
+        appbuilder.add_api(api)

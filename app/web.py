@@ -1,5 +1,5 @@
 """Request-wide behaviour: error pages and response headers."""
-from flask import g, redirect, render_template, request, url_for
+from flask import g, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -57,6 +57,12 @@ def register_web(app):
         return response
 
     def error_page(code, message):
+        if request.path.startswith("/api/"):
+            # Scripts read JSON, also for a path or method the API does not have.
+            response = jsonify(message=message)
+            response.status_code = code
+            response.headers["Cache-Control"] = "no-store"
+            return response
         # A refusal raised before FAB's own hook (CSRF, rate limit) still renders the navbar.
         g.setdefault("user", current_user)
         return render_template("error.html", code=code, message=message, appbuilder=appbuilder,
@@ -67,3 +73,4 @@ def register_web(app):
     app.register_error_handler(413, lambda _e: error_page(413, "上传的文件太大。"))
     app.register_error_handler(400, lambda _e: error_page(400, "请求无效或页面已过期，请返回后刷新页面重试。"))
     app.register_error_handler(429, lambda _e: error_page(429, "操作过于频繁，请稍后再试。"))
+    app.register_error_handler(405, lambda _e: error_page(405, "不支持该请求方法。"))

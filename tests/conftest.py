@@ -5,6 +5,7 @@ public schema is dropped and rebuilt by the migrations at the start of the sessi
 """
 import os
 import re
+import shutil
 
 import pytest
 from flask.testing import FlaskClient
@@ -153,3 +154,73 @@ def login_as(app, db):
         return c
 
     return _login
+
+
+# -- background jobs (app/jobs) ------------------------------------------------------------------------
+
+class ConsumerControl:
+    """A real Huey consumer (worker threads) over the test app's queue: start(), stop(), restart."""
+
+    def __init__(self):
+        self.consumer = None
+
+    def start(self, workers=2):
+        from app.jobs.consumer import EmbeddedConsumer
+        from app.jobs.queue import huey
+
+        assert self.consumer is None, "the consumer is already running"
+        self.consumer = EmbeddedConsumer(huey, workers=workers, worker_type="thread", periodic=False,
+                                         initial_delay=0.05, max_delay=0.2, check_worker_health=False,
+                                         shutdown_timeout=10)
+        self.consumer.start()
+        return self
+
+    def stop(self, graceful=True):
+        from app.jobs.consumer import stop_embedded
+
+        if self.consumer is not None:
+            stop_embedded(self.consumer, graceful=graceful)
+            self.consumer = None
+
+
+@pytest.fixture
+def job_consumer(app):
+    """The queue emptied, then a real consumer started; stopped after the test (``.stop()`` / ``.start()``)."""
+    from app.jobs.queue import huey, set_immediate
+
+    set_immediate(False)
+    huey.flush()
+    control = ConsumerControl().start()
+    yield control
+    control.stop()
+    huey.flush()
+    shutil.rmtree(app.config["JOB_RESULT_DIR"], ignore_errors=True)
+
+
+@pytest.fixture
+def jobs_immediate(app):
+    """Huey's immediate mode: a submitted job runs at once in the submitting request (its result at hand)."""
+    from app.jobs.queue import set_immediate
+
+    set_immediate(True)
+    yield
+    set_immediate(False)
+    shutil.rmtree(app.config["JOB_RESULT_DIR"], ignore_errors=True)
+
+
+def wait_for_job(job_id, states=("done", "failed"), timeout=20):
+    """The job once it is in one of ``states`` (polled; the test's session holds no lock meanwhile)."""
+    import time
+
+    from app.extensions import db
+    from app.jobs.models import Job
+
+    deadline = time.monotonic() + timeout
+    while True:
+        db.session.rollback()
+        job = db.session.get(Job, job_id)
+        if job is not None and job.state in states:
+            return job
+        if time.monotonic() > deadline:
+            raise AssertionError(f"job {job_id} still {job and job.state} after {timeout}s")
+        time.sleep(0.05)

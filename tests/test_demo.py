@@ -99,3 +99,18 @@ def test_demo_money_went_through_transfers_and_the_requests(app, db, clock):
         assert rows and sum(r.funded for r in rows) > 0
         for row in rows:
             assert {f.code for f in row.flags} <= {"paid_city", "overdue"}, [f.message for f in row.flags]
+
+
+def test_demo_bells_count_only_this_year_s_news(app, db, clock):
+    from app.notifications.models import Notification
+
+    clock.set(date(2026, 11, 25))
+    assert load_demo() is True
+    _history, live = campaigns(db)
+    clerk = db.session.scalar(db.select(AppUser).where(AppUser.username == "baoshan001"))
+    messages = db.session.scalars(db.select(Notification).where(Notification.user_id == clerk.id)).all()
+    unread = [m for m in messages if m.read_at is None]
+    assert unread and len(unread) < len(messages)
+    applications = {a.id: a for a in db.session.scalars(db.select(Application).where(
+        Application.submitted_by_id == clerk.id))}
+    assert all(applications[int(m.target.split(":")[1])].campaign_id == live.id for m in unread)

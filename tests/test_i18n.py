@@ -14,7 +14,7 @@ from tests.factories import make_campaign, make_user
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Latin words a Chinese page may legitimately show (product names, formats, user names typed in tests).
-ALLOWED_WORDS = {"Excel", "PDF", "JPG", "PNG", "admin", "user", "zhadmin", "zhclerk", "Flask", "AppBuilder"}
+ALLOWED_WORDS = {"Excel", "PDF", "API", "JPG", "PNG", "admin", "user", "zhadmin", "zhclerk", "Flask", "AppBuilder"}
 
 
 class _VisibleText(HTMLParser):

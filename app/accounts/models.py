@@ -2,7 +2,7 @@
 import warnings
 
 from flask_appbuilder.security.sqla.models import User
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, cast, null
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, cast, null, true
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
@@ -26,6 +26,8 @@ EVENT_TITLES = {
     "org_changed": "修改组织机构",
     "export": "导出数据",
     "progress_query": "进度查询",
+    "api_token_created": "创建API令牌",
+    "api_token_revoked": "撤销API令牌",
 }
 
 with warnings.catch_warnings():
@@ -46,6 +48,9 @@ with warnings.catch_warnings():
         locked_until = mapped_column(DateTime, nullable=True)
         #: Bumped on logout, password change, reset and deactivation: older sessions stop working.
         session_epoch: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+        #: Whether the messages of 消息中心 are also sent to ``email`` (the user may turn it off).
+        email_notifications: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True,
+                                                          server_default=true())
 
         organisation = relationship("Organisation", lazy="joined")
         #: 报名次数: filled only by list queries that ask for it (app.accounts.views.common.UserListInterface).

@@ -31,12 +31,26 @@ FAB_SECURITY_VIEWS = {
     "UserStatsChartView": ("can_chart",),
 }
 
+#: 我的任务: the user's own background jobs (every role that can start one: exports, imports, intake).
+JOBS = {"JobView": ("can_list",)}
+
 #: What both city roles see of every district: transfers, 发放情况备案, 对账 and 统计分析.
 CITY_OVERVIEW_VIEWS = {
     "TransferView": READ,
     "PaymentReportView": ("can_list", "can_show", "can_print", "can_excel"),
     "ReconciliationView": ("can_list", "can_excel"),
     "StatsView": STATS,
+}
+
+#: What every signed-in user has: 消息中心, its own API tokens, the API documentation, and the API's reads of
+#: applications (its scope), campaigns and batches; transitions are further limited to the pages' decisions.
+PERSONAL_VIEWS = {
+    "NotificationView": ("can_list", "can_read"),
+    "ApiTokenView": ("can_list", "can_add", "can_delete"),
+    "ApiDocsView": ("can_list",),
+    "ApplicationApi": ("can_read", "can_transition"),
+    "CampaignApi": ("can_read",),
+    "BatchApi": ("can_read",),
 }
 
 ROLE_VIEWS = {
@@ -52,8 +66,14 @@ ROLE_VIEWS = {
         "ReferenceItemModelView": CRUD,
         "ApplicationDocumentView": DOCUMENTS,
         "FinalReviewModelView": REVIEW + ("approve_final", "reject_final", "void"),
+        # 证书信息核对: import the certificate register, match applications against it.
+        "RegisterView": ("can_list", "can_import", "can_match"),
         "DistrictRequestAdminView": ("can_list", "can_show", "can_return", "can_excel", "can_print"),
         **CITY_OVERVIEW_VIEWS,
+        **PERSONAL_VIEWS,
+        "DistrictRequestApi": ("can_read",),
+        "StatsApi": ("can_read",),
+        **JOBS,
     },
     FINANCE: {
         "CampaignView": READ,
@@ -61,6 +81,9 @@ ROLE_VIEWS = {
         # 奖励资金划拨: what is due per district and batch, funded a row or ticked rows at a time.
         "FundingDueView": ("can_list", "can_show", "can_fund"),
         **CITY_OVERVIEW_VIEWS,
+        **PERSONAL_VIEWS,
+        "StatsApi": ("can_read",),
+        **JOBS,
     },
     DISTRICT_ADMIN: {
         "CampaignView": READ,
@@ -73,6 +96,10 @@ ROLE_VIEWS = {
         "PaymentReportView": ("can_list", "can_show", "can_submit", "can_print", "can_excel"),
         "ReconciliationView": ("can_list", "can_excel"),
         "StatsView": STATS,
+        **PERSONAL_VIEWS,
+        "DistrictRequestApi": ("can_read",),
+        "StatsApi": ("can_read",),
+        **JOBS,
     },
     GRASSROOTS: {
         "CampaignView": READ,
@@ -81,17 +108,19 @@ ROLE_VIEWS = {
         "ApplicationDocumentView": DOCUMENTS,
         # Only the home page's chart of its own unit (no 统计分析 page).
         "StatsView": ("can_data",),
+        **PERSONAL_VIEWS,
+        **JOBS,
     },
 }
 
 ROLE_MENUS = {
     SYSTEM_ADMIN: ("系统管理", "组织机构", "报名活动", "批次", "参考数据", "区县局管理员账号", "安全日志",
-                   "List Users", "List Roles", "Security", "User's Statistics", "终审", "申请单汇总",
-                   "划拨记录", "发放情况备案", "对账", "统计分析"),
-    FINANCE: ("报名活动", "配套发放", "奖励资金划拨", "划拨记录", "发放情况备案", "对账", "统计分析"),
+                   "List Users", "List Roles", "Security", "User's Statistics", "终审", "证书信息核对", "申请单汇总",
+                   "划拨记录", "发放情况备案", "对账", "统计分析", "我的任务"),
+    FINANCE: ("报名活动", "配套发放", "奖励资金划拨", "划拨记录", "发放情况备案", "对账", "统计分析", "我的任务"),
     DISTRICT_ADMIN: ("报名活动", "用户管理", "区县局报名管理", "申请单", "划拨记录", "发放情况备案", "对账",
-                     "统计分析"),
-    GRASSROOTS: ("报名活动", "我要报名", "本单位报名管理"),
+                     "统计分析", "我的任务"),
+    GRASSROOTS: ("报名活动", "我要报名", "本单位报名管理", "我的任务"),
 }
 
 

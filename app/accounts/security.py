@@ -34,6 +34,13 @@ class AppSecurityManager(SecurityManager):
         guard_session()
         g.user = current_user
 
+    def validate_api_key(self, api_key_string):
+        """FAB's protect() asks this for the Bearer token: the API's own check (app.api.auth) already ran."""
+        token = getattr(g, "api_token", None)
+        if token is None or g.get("user") is None:
+            return None
+        return g.user
+
     def auth_user_db(self, username, password):
         """FAB's entry point for a database login; it obeys the same lockout (no captcha here)."""
         return authenticate(username, password, captcha_ok=True).user

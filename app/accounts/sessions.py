@@ -6,9 +6,11 @@ of that account stops working at its next request (nothing is kept in process me
 """
 import time
 
-from flask import current_app, flash, session
+from flask import current_app, flash, request, session
 from flask_login import current_user, login_user, logout_user
 
+#: Requests a page makes by itself (the bell's unread count): they never count as the user's activity.
+PASSIVE_ENDPOINTS = {"NotificationView.count"}
 EPOCH_KEY = "epoch"
 LAST_SEEN_KEY = "last_seen"
 
@@ -59,5 +61,5 @@ def guard_session():
     if not isinstance(last_seen, int) or now - last_seen > idle_limit_seconds():
         end_session("由于长时间未操作，您已自动退出，请重新登录。")
         return
-    if now != last_seen:
+    if now != last_seen and request.endpoint not in PASSIVE_ENDPOINTS:
         session[LAST_SEEN_KEY] = now

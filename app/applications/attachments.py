@@ -153,13 +153,14 @@ def pending_uploads(user, ids):
     ).all()
 
 
-def purge_stale_uploads(user):
-    """Delete this user's uploads that never became part of an application within ORPHAN_DAYS."""
+def purge_stale_uploads(user=None):
+    """Delete the uploads (of ``user``, or everybody's) that never became part of an application within
+    ORPHAN_DAYS. Run by a periodic task (app/applications/jobs.py) and ``flask purge-uploads``."""
     cutoff = utcnow() - timedelta(days=ORPHAN_DAYS)
-    stale = db.session.scalars(
-        select(Attachment).where(Attachment.uploaded_by_id == user.id, Attachment.application_id.is_(None),
-                                 Attachment.uploaded_at < cutoff)
-    ).all()
+    statement = select(Attachment).where(Attachment.application_id.is_(None), Attachment.uploaded_at < cutoff)
+    if user is not None:
+        statement = statement.where(Attachment.uploaded_by_id == user.id)
+    stale = db.session.scalars(statement).all()
     if not stale:
         return 0
     paths = [stored_path(a) for a in stale]

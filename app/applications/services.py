@@ -239,8 +239,8 @@ def correct_application(application, user, values, attachment_ids, *, expected_v
     return application
 
 
-def withdraw_application(application, user, *, expected_version=None, today=None):
+def withdraw_application(application, user, *, expected_version=None, today=None, via=None):
     """撤回: only from 未审核; the row is kept as 已撤回 (raises WorkflowDenied / ConcurrentChange)."""
     day = today or clock.today()
     return review_services.apply_transition(application, user, "withdraw", expected_version=expected_version,
-                                            today=day)
+                                            today=day, via=via)

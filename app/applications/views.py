@@ -158,7 +158,6 @@ class ApplyView(BaseView):
                 flash_warnings(application.intake_warnings)
                 return redirect(url_for("MyApplicationModelView.show", pk=application.id))
         else:
-            files.purge_stale_uploads(user)
             form = ApplicationForm()
             variant = request.args.get("variant")
             form.variant.data = variant if variant in dict(data.VARIANTS) else None

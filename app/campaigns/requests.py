@@ -16,6 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.accounts.roles import DISTRICT_ADMIN, SYSTEM_ADMIN
 from app.applications.models import Application
+from app.campaigns import signals
 from app.campaigns.models import (
     Batch,
     Campaign,
@@ -351,6 +352,7 @@ def submit_request(user, organisation, batch, form, *, expected_version=None, da
             f"申请职工 {counts.total} 名（技师 {counts.technician}、高级技师 {counts.senior_technician}；"
             f"通用工种 {counts.general}、行业特有工种 {counts.industry}）")
     _flush("申请单刚被他人修改过，请核对后重新提交")
+    signals.request_changed.send(request, action="submit", user=user, comment=None)
     return request
 
 
@@ -377,6 +379,7 @@ def return_request(user, request, reason, *, expected_version=None):
      request.submitted_general, request.submitted_industry) = (None,) * 5
     _record(request, user, SYSTEM_ADMIN, "return", DistrictRequestState.SUBMITTED.value, reason)
     _flush("申请单刚被修改过，请核对后重新退回")
+    signals.request_changed.send(request, action="return", user=user, comment=reason)
     return request
 
 

@@ -102,10 +102,26 @@ def summary_file_name(organisation, campaign, batch, day):
                             f"{day:%Y%m%d}")
 
 
-def export_summary(target, user, flt, *, description, organisation=None, campaign=None, batch=None):
-    """Write the 汇总表 of ``flt`` for ``user`` into ``target`` (a binary file) and record the export
-    (the caller commits). ``description`` is the filter in words. Returns (row count, file name)."""
-    file_name = summary_file_name(organisation, campaign, batch, clock.today())
-    count = write_xlsx(target, summary_columns(), summary_rows(user, flt), sheet_title="汇总表")
+def _reporting(rows, progress):
+    """The rows, calling ``progress(done)`` after every CHUNK of them."""
+    done = 0
+    for row in rows:
+        yield row
+        done += 1
+        if done % CHUNK == 0:
+            progress(done)
+    progress(done)
+
+
+def export_summary(target, user, flt, *, description, organisation=None, campaign=None, batch=None,
+                   file_name=None, progress=None):
+    """Write the 汇总表 of ``flt`` for ``user`` into ``target`` (a binary file or a path) and record the
+    export (the caller commits). ``description`` is the filter in words; ``progress(done)``, if given, is
+    called as the rows are written. Returns (row count, file name)."""
+    file_name = file_name or summary_file_name(organisation, campaign, batch, clock.today())
+    rows = summary_rows(user, flt)
+    if progress is not None:
+        rows = _reporting(rows, progress)
+    count = write_xlsx(target, summary_columns(), rows, sheet_title="汇总表")
     record_export(user, EXPORT_KIND, description, count, file_name)
     return count, file_name

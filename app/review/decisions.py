@@ -90,9 +90,9 @@ def parse(name, form, *, bulk=False, today):
     return params, errors
 
 
-def perform(name, application, user, params, *, expected_version=None, today=None):
+def perform(name, application, user, params, *, expected_version=None, today=None, via=None):
     """Carry out decision ``name`` on one application through the workflow service (which checks the
     table, runs the step's registered effect, locks optimistically and writes the audit record).
     Raises WorkflowDenied (PaymentInvalid, CommentRequired) or ConcurrentChange."""
     return services.apply_transition(application, user, name, comment=params.get("comment"), params=params,
-                                     expected_version=expected_version, today=today)
+                                     expected_version=expected_version, today=today, via=via)

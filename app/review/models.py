@@ -22,6 +22,8 @@ class ReviewRecord(Model):
     comment: Mapped[str | None] = mapped_column(String(500))
     amount = mapped_column(Numeric(10, 2), nullable=True)
     amount2 = mapped_column(Numeric(10, 2), nullable=True)
+    #: How the step was taken: NULL on the pages, "api" through the REST API (a personal API token).
+    via: Mapped[str | None] = mapped_column(String(10))
     created_at = mapped_column(DateTime, nullable=False, default=utcnow)
 
     application = relationship("Application", back_populates="reviews")

@@ -14,6 +14,7 @@ from app.campaigns.models import Batch, Campaign
 from app.orgs.models import Organisation, OrgKind
 from app.review.states import State
 from app.security.scoping import scope_filter
+from app.verification.models import MatchResult, RegisterMatch
 
 #: Columns a list may be ordered by; every order ends with the id so pages never overlap.
 ORDERS = {"name": Application.name, "submitted_at": Application.submitted_at, "state": Application.state}
@@ -32,6 +33,8 @@ class ApplicationFilter:
     name: tuple = ()
     unit: tuple = ()
     certificate_no: tuple = ()
+    #: 核对结果 against the certificate register: a MatchResult code, or UNCHECKED (never matched).
+    verification: tuple = ()
     #: The states the screen shows at all (e.g. 配套发放: 终审通过 and later); empty: every state.
     screen_states: tuple = ()
 
@@ -80,11 +83,27 @@ def conditions(user, flt):
         clauses.append(Application.name.contains(value, autoescape=True))
     for value in flt.certificate_no:
         clauses.append(Application.certificate_no.contains(value, autoescape=True))
+    for value in flt.verification:
+        clauses.append(_verification(value))
     for value in flt.unit:
         units = select(Organisation.id).where(or_(Organisation.unit_name.contains(value, autoescape=True),
                                                   Organisation.name.contains(value, autoescape=True)))
         clauses.append(Application.organisation_id.in_(units))
     return clauses
+
+
+#: The 核对结果 filter's value for applications never matched against the register.
+UNCHECKED = "unchecked"
+VERIFICATION_CHOICES = [(r.value, r.title) for r in MatchResult] + [(UNCHECKED, "未核对")]
+
+
+def _verification(value):
+    matched = select(RegisterMatch.application_id)
+    if value == UNCHECKED:
+        return Application.id.not_in(matched)
+    if value not in {r.value for r in MatchResult}:
+        return false()
+    return Application.id.in_(matched.where(RegisterMatch.result == value))
 
 
 def applications(user, flt):
@@ -158,6 +177,22 @@ def page(session, user, flt, *, order_column="submitted_at", direction="desc", n
     statement = ordered(applications(user, flt), order_column, direction).limit(size).offset(number * size)
     statement = statement.options(*(selectinload(getattr(Application, name)) for name in eager))
     return total, session.scalars(statement).all()
+
+
+def keyset_page(session, user, flt, *, after=None, size=25, eager=("organisation", "district", "campaign", "batch")):
+    """(rows, next cursor) of the user's scoped, filtered applications, newest id first, after id ``after``.
+
+    Keyset paging: each page costs the same however deep a script reads (no OFFSET); the cursor is the
+    last row's id, None when nothing follows."""
+    statement = applications(user, flt)
+    if after is not None:
+        statement = statement.where(Application.id < after)
+    statement = statement.order_by(Application.id.desc()).limit(size + 1)
+    statement = statement.options(*(selectinload(getattr(Application, name)) for name in eager))
+    rows = session.scalars(statement).all()
+    more = len(rows) > size
+    rows = rows[:size]
+    return rows, (rows[-1].id if more and rows else None)
 
 
 def ids(session, user, flt):

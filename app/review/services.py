@@ -35,13 +35,14 @@ def primary_role(user, transition):
 
 
 def apply_transition(application, user, name, *, expected_version=None, comment=None, today=None,
-                     values=None, params=None):
+                     values=None, params=None, via=None):
     """Move ``application`` along transition ``name``.
 
     ``expected_version`` is the version the user saw (defaults to the loaded one); the UPDATE only
     succeeds if the row still has that version and the source state, otherwise ConcurrentChange.
     ``values`` are further columns written in the same UPDATE (the corrected fields of 修改报名表);
     ``params`` are the inputs of a step with a registered effect (dates, card: see workflow.register_effect).
+    ``via`` says how the step was taken when not on the pages ("api"); the audit record keeps it.
     Every refusal (WorkflowDenied, CommentRequired, ConcurrentChange) comes before anything is written
     for this application, so a caller deciding on many rows in one transaction loses nothing else.
     After the audit record is written, ``signals.state_changed`` is sent in the same transaction.
@@ -73,6 +74,7 @@ def apply_transition(application, user, name, *, expected_version=None, comment=
         application_id=application.id, user_id=user.id, role=primary_role(user, transition),
         organisation_id=user.organisation_id, action=transition.name, from_state=source,
         to_state=transition.target.value, comment=comment, amount=effect.amount, amount2=effect.amount2,
+        via=via,
     )
     db.session.add(record)
     db.session.flush()

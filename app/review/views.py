@@ -24,7 +24,9 @@ from app.clock import iso_minute, local_time
 from app.clock import today as shanghai_today
 from app.exports import summary
 from app.exports.downloads import xlsx_response
+from app.exports.jobs import SUMMARY_JOB, filter_params
 from app.extensions import appbuilder, db
+from app.jobs.services import submit_job
 from app.payments import services as payments
 from app.reference import data
 from app.review import decisions, queries, workflow
@@ -33,6 +35,7 @@ from app.review.display import LEVEL_SHORT, application_fields
 from app.review.services import CommentRequired, ConcurrentChange
 from app.review.states import State, title_of
 from app.security.views_base import EagerInterface, ScopedModelView
+from app.verification import services as verification
 
 # -- filters -----------------------------------------------------------------------------------------
 
@@ -53,7 +56,8 @@ class FilterEquals(FilterContains):
 
 #: FAB's search column → the field of queries.ApplicationFilter it fills.
 FILTER_FIELDS = {"name": "name", "organisation": "unit", "certificate_no": "certificate_no", "state": "state",
-                 "campaign": "campaign", "batch": "batch", "new_level": "new_level", "district": "district"}
+                 "campaign": "campaign", "batch": "batch", "new_level": "new_level", "district": "district",
+                 "verification": "verification"}
 
 
 # -- list ----------------------------------------------------------------------------------------------
@@ -181,6 +185,8 @@ class ReviewModelView(BulkDecisionsMixin, ScopedModelView):
             bar.append(("district", _l("区县局"), choices["district"]))
         bar.append(("state", _l("状态"), [(s.value, s.title) for s in self.filter_states]))
         bar.append(("new_level", _l("晋升等级"), [(code, LEVEL_SHORT[code]) for code in data.NEW_LEVEL_CODES]))
+        if "verification" in self.search_filter_overrides:
+            bar.append(("verification", _l("核对结果"), queries.VERIFICATION_CHOICES))
         bar.append(("name", _l("姓名"), None))
         bar.append(("organisation", _l("单位"), None))
         bar.append(("certificate_no", _l("证书编号"), None))
@@ -222,6 +228,10 @@ class ReviewModelView(BulkDecisionsMixin, ScopedModelView):
         return {"funded_on": today.isoformat(), "paid_on": today.isoformat(),
                 "card_no": payments.default_card(item)}
 
+    def extra_show_args(self, item):
+        """What a screen adds to the 查看 page."""
+        return {}
+
     def render_show(self, item, errors=None, form=None, open_decision=None):
         today = shanghai_today()
         where = self.position_of(item)
@@ -241,7 +251,7 @@ class ReviewModelView(BulkDecisionsMixin, ScopedModelView):
             defaults=self.decision_defaults(item, today), errors=errors or {}, form=form or {},
             open_decision=open_decision, city_amount=city_amount, city_amount_problem=city_amount_problem,
             matching=matching, matching_problem=matching_problem, back=self.back_to_list(), nav=nav,
-            then_next=NEXT_DECISIONS)
+            then_next=NEXT_DECISIONS, **self.extra_show_args(item))
 
     @expose("/show/<pk>", methods=["GET"])
     @has_access
@@ -303,21 +313,34 @@ class ReviewModelView(BulkDecisionsMixin, ScopedModelView):
         value = self.current_filter(column)
         return db.session.get(model, int(value)) if value.isdigit() and len(value) < 10 else None
 
-    @expose("/excel/", methods=["GET"])
+    @expose("/excel/", methods=["GET", "POST"])
     @has_access
     def excel(self):
-        """The 汇总表 of the current filtered list."""
+        """The 汇总表 of the current filtered list: written at once, or over EXPORT_JOB_THRESHOLD rows by a
+        background job (the GET asks, the POST starts it; the user follows it on 我的任务)."""
         get_filter_args(self._filters)
         campaign = self._named_row(Campaign, "campaign")
         batch = self._named_row(Batch, "batch")
         if batch is not None and campaign is None:
             campaign = batch.campaign
         organisation = g.user.organisation
+        flt = self.filter_values()
+        names = {"organisation": organisation.name if organisation else None,
+                 "campaign": campaign.name if campaign else None, "batch": batch.name if batch else None}
+        threshold = current_app.config["EXPORT_JOB_THRESHOLD"]
+        count = queries.count(db.session, g.user, flt)
+        if count > threshold:
+            description = self.describe_filter()
+            if request.method != "POST":
+                return self.render_template(
+                    "review/excel_job.html", title=_l("下载Excel"), count=count, threshold=threshold,
+                    filter_text=description or "全部", back=self.back_to_list(), action=request.full_path)
+            submit_job(SUMMARY_JOB, owner=g.user, params={
+                "filter": filter_params(flt), "description": description, **names})
+            flash(f"汇总表（{count:,} 行）已开始在后台生成，完成后请在本页下载。", "success")
+            return redirect(url_for("JobView.list"))
         target = tempfile.TemporaryFile()
-        _count, file_name = summary.export_summary(
-            target, g.user, self.filter_values(), description=self.describe_filter(),
-            organisation=organisation.name if organisation else None, campaign=campaign.name if campaign else None,
-            batch=batch.name if batch else None)
+        _count, file_name = summary.export_summary(target, g.user, flt, description=self.describe_filter(), **names)
         db.session.commit()
         return xlsx_response(target, file_name, f"summary_{shanghai_today():%Y%m%d}.xlsx")
 
@@ -372,7 +395,13 @@ class FinalReviewModelView(ReviewModelView):
     list_title = _l("终审")
     show_title = _l("查看报名表")
     search_columns = ReviewModelView.search_columns + ["district"]
+    # 核对结果 is no column of the application: only a filter (app.review.queries reads it).
+    search_filter_overrides = {**ReviewModelView.search_filter_overrides, "verification": [FilterEquals]}
     decisions = ("approve_final", "reject_final", "void")
+
+    def extra_show_args(self, item):
+        """The register entry found for the application, side by side, the differing fields marked."""
+        return {"verification": verification.comparison(item)}
 
     ticked_1_approve = ticked("approve_final", "fa-check")
     ticked_2_reject = ticked("reject_final", "fa-times")

@@ -8,6 +8,7 @@ import pytest
 
 from app.accounts.roles import DISTRICT_ADMIN, FINANCE, GRASSROOTS, SYSTEM_ADMIN
 from app.applications import attachments as files
+from app.applications.jobs import purge_stale_uploads_hourly
 from app.applications.models import Application, Attachment
 from app.clock import utcnow
 from tests.applications.intake import field_errors, input_value, pdf_bytes, png_bytes, post_form, scans
@@ -153,7 +154,8 @@ def test_an_upload_not_yet_submitted_is_its_uploaders_only(app, db, login_as, se
         assert login_as(user).get(f"/application/attachment/{pending.id}").status_code == 404
 
 
-def test_stale_pending_uploads_are_purged_with_their_files(app, db, login_as, set_today, clerk, batch_path):
+def test_stale_pending_uploads_are_purged_by_the_periodic_task_not_by_a_page(app, db, login_as, set_today, clerk,
+                                                                             batch_path):
     client = login_as(clerk)
     post_form(client, batch_path, valid_values(seed=37, mobile="1"), scans())
     stale, fresh = db.session.scalars(db.select(Attachment).order_by(Attachment.id)).all()[:2]
@@ -162,10 +164,28 @@ def test_stale_pending_uploads_are_purged_with_their_files(app, db, login_as, se
     stale_path = Path(app.config["UPLOAD_DIR"]) / stale.stored_name
     stale_id, fresh_id = stale.id, fresh.id
     assert stale_path.exists()
-    client.get(batch_path)
+    # Opening the form (a GET) changes no row and no file.
+    assert client.get(batch_path).status_code == 200
+    db.session.expire_all()
+    assert db.session.get(Attachment, stale_id) is not None and stale_path.exists()
+    # The queue's hourly task deletes it (run here in-process), the fresh upload stays.
+    assert purge_stale_uploads_hourly.call_local() == 1
     db.session.expire_all()
     assert db.session.get(Attachment, stale_id) is None and not stale_path.exists()
     assert db.session.get(Attachment, fresh_id) is not None
+
+
+def test_flask_purge_uploads_command(app, db, login_as, set_today, clerk, batch_path):
+    client = login_as(clerk)
+    post_form(client, batch_path, valid_values(seed=38, mobile="1"), scans())
+    for attachment in db.session.scalars(db.select(Attachment)):
+        attachment.uploaded_at = utcnow() - timedelta(days=files.ORPHAN_DAYS + 1)
+    db.session.commit()
+    count = db.session.query(Attachment).count()
+    result = app.test_cli_runner().invoke(args=["purge-uploads"])
+    assert f"已删除过期未提交的上传文件 {count} 个" in result.output
+    db.session.expire_all()
+    assert db.session.query(Attachment).count() == 0
 
 
 def test_detect_and_filename_helpers():
