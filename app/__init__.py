@@ -10,6 +10,7 @@ from app.cli import register_commands
 from app.extensions import appbuilder, csrf, db, limiter, migrate
 from app.jobs.queue import init_queue
 from app.menu import register_views
+from app.shell import register_shell
 from app.notifications import setup as notifications
 from app.ops.cli import register_ops_commands
 from app.ops import retention  # noqa: F401  (audit rows are never deleted)
@@ -56,6 +57,7 @@ def create_app(config=None):
     register_commands(app)
     register_ops_commands(app)
     register_web(app)
+    register_shell(app)
     notifications.init_app(app)
     register_health(app)
     register_outage(app)

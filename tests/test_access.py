@@ -21,7 +21,7 @@ DISTRICT_ONLY_MENUS = {"用户管理"}
 
 
 def menu_labels(html):
-    nav = html.split('<ul class="nav navbar-nav">', 1)[1].split('<ul class="nav navbar-nav navbar-right">', 1)[0]
+    nav = html.split('id="side-menu"', 1)[1].split("</nav>", 1)[0]
     texts = (re.sub(r"\s+|&nbsp;", "", t) for t in re.findall(r">([^<>]+)<", nav))
     return {t for t in texts if t}
 

@@ -369,8 +369,7 @@ class MyApplicationModelView(ScopedModelView):
     @has_access
     def list(self):
         widgets = self._list()
-        return self.render_template(self.list_template, title=self.list_title, widgets=widgets,
-                                    states=STATE_CHOICES, current_state=request.args.get("_flt_0_state", ""))
+        return self.render_template(self.list_template, title=self.list_title, widgets=widgets)
 
     @expose("/show/<pk>")
     @has_access

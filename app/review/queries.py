@@ -9,9 +9,9 @@ import time
 from dataclasses import dataclass, fields
 
 from flask import current_app, has_app_context
-from sqlalchemy import false, func, or_, select
-from sqlalchemy.sql import operators
+from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.sql import operators
 
 from app.applications.models import Application
 from app.campaigns.models import Batch, Campaign
@@ -268,6 +268,47 @@ def _fenced(user, flt, kind, order_column, direction):
     else:
         order = (inner.c.sort_key.desc(), inner.c.id.desc())
     return select(inner.c.id), order
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where one application stands in a filtered, ordered list (the record page's 第 3 / 21 份)."""
+
+    #: 1-based place of the application, None when it is not in the list (any more, e.g. just decided).
+    number: int | None
+    total: int
+    previous_id: int | None
+    next_id: int | None
+
+
+def _after(column, value, pk, direction):
+    """Rows after (value, pk) in the order (column direction, id direction)."""
+    if direction == "asc":
+        return or_(column > value, and_(column == value, Application.id > pk))
+    return or_(column < value, and_(column == value, Application.id < pk))
+
+
+def position(session, user, flt, anchor_value, anchor_id, *, order_column="submitted_at", direction="desc"):
+    """The Position of the application ``anchor_id`` whose sort column held ``anchor_value`` (its value as the
+    list showed it: a decision may since have changed its state), among the user's scoped, filtered applications
+    in the list's order. Only ids in scope are ever returned."""
+    column = ORDERS.get(order_column, Application.submitted_at)
+    direction = "asc" if direction == "asc" else "desc"
+    reverse = "desc" if direction == "asc" else "asc"
+    where = conditions(user, flt)
+    total = session.scalar(select(func.count(Application.id)).where(*where))
+    following = ordered(select(Application.id).where(*where, _after(column, anchor_value, anchor_id, direction)),
+                        order_column, direction)
+    preceding = ordered(select(Application.id).where(*where, _after(column, anchor_value, anchor_id, reverse)),
+                        order_column, reverse)
+    next_id = session.scalar(following.limit(1))
+    previous_id = session.scalar(preceding.limit(1))
+    number = None
+    if session.scalar(select(func.count(Application.id)).where(*where, Application.id == anchor_id)):
+        before = session.scalar(select(func.count(Application.id))
+                                .where(*where, _after(column, anchor_value, anchor_id, reverse)))
+        number = before + 1
+    return Position(number=number, total=total, previous_id=previous_id, next_id=next_id)
 
 
 def page(session, user, flt, *, order_column="submitted_at", direction="desc", number=0, size=25,

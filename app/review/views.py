@@ -64,6 +64,10 @@ FILTER_FIELDS = {"name": "name", "organisation": "unit", "certificate_no": "cert
 
 # -- list ----------------------------------------------------------------------------------------------
 
+#: Decisions the record page also offers as “…并下一份”: decide, then open the next application of the same list.
+NEXT_DECISIONS = ("approve_by_district", "reject_by_district", "approve_final", "reject_final")
+
+
 class ReviewListWidget(ListWidget):
     template = "review/widgets/list.html"
 
@@ -109,7 +113,8 @@ class ReviewModelView(BulkDecisionsMixin, ScopedModelView):
     # -- the list page -----------------------------------------------------------------------------
 
     def list_widget_extra(self, items):
-        return {"voidable": self.voidable(items), "missing_scans": missing_by_application(items)}
+        return {"show_query": urlencode(self.nav_args()), "voidable": self.voidable(items),
+                "missing_scans": missing_by_application(items)}
 
     def voidable(self, items):
         voidable = {}
@@ -126,6 +131,36 @@ class ReviewModelView(BulkDecisionsMixin, ScopedModelView):
     def filter_args(self):
         """The current filter as query-string pairs (only FAB's _flt_ arguments travel on)."""
         return [(k, v) for k, values in request.args.lists() if k.startswith("_flt_") for v in values if v]
+
+    def list_order(self):
+        """(column, direction) the list is ordered by: FAB's _oc_/_od_ arguments if valid, else base_order."""
+        name = self.__class__.__name__
+        column, direction = request.args.get(f"_oc_{name}"), request.args.get(f"_od_{name}")
+        if column in queries.ORDERS and direction in ("asc", "desc"):
+            return column, direction
+        return self.base_order
+
+    def nav_args(self):
+        """The list's filter and order as query-string pairs: 查看 carries them to the record page, whose
+        decisions then open the next application of the same list."""
+        pairs = self.filter_args()
+        name = self.__class__.__name__
+        if request.args.get(f"_oc_{name}"):
+            column, direction = self.list_order()
+            pairs += [(f"_oc_{name}", column), (f"_od_{name}", direction)]
+        return pairs
+
+    def with_nav(self, url):
+        query = urlencode(self.nav_args())
+        return f"{url}?{query}" if query else url
+
+    def position_of(self, item, anchor_value=None):
+        """Where ``item`` stands in the list it was opened from (the filter and order in the URL)."""
+        get_filter_args(self._filters)
+        column, direction = self.list_order()
+        value = getattr(item, column) if anchor_value is None else anchor_value
+        return queries.position(db.session, g.user, self.filter_values(), value, item.id,
+                                order_column=column, direction=direction)
 
     def current_filter(self, column):
         value = self._filters.get_filter_value(column)
@@ -210,6 +245,10 @@ class ReviewModelView(BulkDecisionsMixin, ScopedModelView):
 
     def render_show(self, item, errors=None, form=None, open_decision=None):
         today = shanghai_today()
+        where = self.position_of(item)
+        nav = {"number": where.number, "total": where.total, "query": urlencode(self.nav_args()),
+               "previous": self.with_nav(url_for(".show", pk=where.previous_id)) if where.previous_id else None,
+               "next": self.with_nav(url_for(".show", pk=where.next_id)) if where.next_id else None}
         allowed = self.allowed_decisions(item, today)
         missing = missing_titles(item)
         names = {d.name for d in allowed}
@@ -229,8 +268,8 @@ class ReviewModelView(BulkDecisionsMixin, ScopedModelView):
             missing_scans=missing, missing_scans_text=missing_scans_text(missing) if missing else "",
             defaults=self.decision_defaults(item, today), errors=errors or {}, form=form or {},
             open_decision=open_decision, city_amount=city_amount, city_amount_problem=city_amount_problem,
-            matching=matching, matching_problem=matching_problem, back=self.back_to_list(),
-            **self.extra_show_args(item))
+            matching=matching, matching_problem=matching_problem, back=self.back_to_list(), nav=nav,
+            then_next=NEXT_DECISIONS, **self.extra_show_args(item))
 
     @expose("/show/<pk>", methods=["GET"])
     @has_access
@@ -253,12 +292,16 @@ class ReviewModelView(BulkDecisionsMixin, ScopedModelView):
         params, errors = decisions.parse(name, request.form, today=today)
         if errors:
             return self.render_show(item, errors=errors, form=request.form, open_decision=name)
+        column, _direction = self.list_order()
+        anchor = getattr(item, column)  # where the application stood in the list before the decision
+        here = self.with_nav(url_for(".show", pk=pk))
         try:
             decisions.perform(name, item, g.user, params, expected_version=version, today=today)
             db.session.commit()
         except ConcurrentChange as exc:
+            db.session.rollback()
             flash(str(exc), "danger")
-            return redirect(url_for(".show", pk=pk))
+            return redirect(here)
         except payments.PaymentInvalid as exc:
             db.session.rollback()
             item = self.get_scoped_or_404(pk)
@@ -270,9 +313,16 @@ class ReviewModelView(BulkDecisionsMixin, ScopedModelView):
         except workflow.WorkflowDenied as exc:
             db.session.rollback()
             flash(str(exc), "danger")
-            return redirect(url_for(".show", pk=pk))
+            return redirect(here)
+        if request.form.get("then") == "next" and name in NEXT_DECISIONS:
+            following = self.position_of(item, anchor_value=anchor).next_id
+            if following is None:
+                flash(f"{item.name}：{decision.done}。当前筛选条件下已没有下一份申请。", "success")
+                return redirect(self.with_nav(url_for(".list")))
+            flash(f"{item.name}：{decision.done}，已打开下一份。", "success")
+            return redirect(self.with_nav(url_for(".show", pk=following)))
         flash(f"{item.name}：{decision.done}", "success")
-        return redirect(url_for(".show", pk=pk))
+        return redirect(here)
 
     # -- 下载Excel -----------------------------------------------------------------------------------------
 

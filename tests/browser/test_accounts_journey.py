@@ -66,8 +66,7 @@ def test_district_admin_creates_a_grassroots_account_that_reaches_apply(app, db,
     assert created.organisation_id == unit_id and created.must_change_password
     db.session.remove()
 
-    # Log out through the navbar (a POST form).
-    page.click("#user-menu")
+    # Log out through the top bar (a POST form).
     page.click("#logout-link")
     page.wait_for_url("**/login/")
     assert "您已安全退出系统" in page.content()
@@ -75,7 +74,7 @@ def test_district_admin_creates_a_grassroots_account_that_reaches_apply(app, db,
     # The new user: login, forced password change, then 我要报名.
     fill_login(page, "baoshan009", "Jy#2015clerk")
     change_password(page, "Jy#2015clerk", "Lj#2015new")
-    page.click(".navbar >> text=我要报名")
+    page.locator("#side-menu a", has_text="我要报名").click()
     heading = page.locator("h1, h2, h3, .panel-title").filter(has_text="我要报名").first
     heading.wait_for()
     assert "我要报名" in heading.inner_text()

@@ -38,7 +38,7 @@ def test_admin_creates_and_publishes_a_campaign_and_a_clerk_sees_it(app, db, bro
     page.on("dialog", lambda dialog: dialog.accept())
     fill_login(page, "cityadmin", PASSWORD)
     page.wait_for_selector("#state-counts")
-    page.locator(".navbar a", has_text="报名活动").first.click()
+    page.locator("#side-menu a", has_text="报名活动").first.click()
     page.wait_for_selector("#campaign-list")
     page.click("#new-campaign")
 
@@ -97,7 +97,7 @@ def test_admin_creates_and_publishes_a_campaign_and_a_clerk_sees_it(app, db, bro
     fill_login(page, "jiangyang01", PASSWORD)
     page.wait_for_selector("#open-campaigns")
     assert "第一批" in page.inner_text("#open-campaigns") and "第二批" not in page.inner_text("#open-campaigns")
-    page.locator(".navbar a", has_text="我要报名").first.click()
+    page.locator("#side-menu a", has_text="我要报名").first.click()
     page.wait_for_selector("#open-batches")
     assert NAME in page.inner_text("#open-batches") and "第一批" in page.inner_text("#open-batches")
     assert "沪工总办〔2014〕255号" in page.inner_text(".campaign-description")

@@ -57,7 +57,7 @@ def test_clerk_submits_both_variants_and_sees_a_refusal_beside_the_field(app, db
 
     fill_login(page, "jiangyang01", PASSWORD)
     page.wait_for_selector("#state-counts")
-    page.locator(".navbar a", has_text="我要报名").first.click()
+    page.locator("#side-menu a", has_text="我要报名").first.click()
     assert "我要报名" in page.locator("h2#apply-heading").inner_text()
     page.click("tr[data-batch] a.apply-link[data-variant=general]")
     page.wait_for_selector("#application-form")
@@ -106,7 +106,7 @@ def test_clerk_submits_both_variants_and_sees_a_refusal_beside_the_field(app, db
     page.screenshot(path=str(tmp_path / "show.png"), full_page=True)
 
     # --- the industry variant: HR block, its scan, a national issuer ------------------------------
-    page.locator(".navbar a", has_text="我要报名").first.click()
+    page.locator("#side-menu a", has_text="我要报名").first.click()
     page.wait_for_selector("#apply-heading")
     page.click("tr[data-batch] a.apply-link[data-variant=industry]")
     page.wait_for_selector("#application-form")
@@ -125,7 +125,7 @@ def test_clerk_submits_both_variants_and_sees_a_refusal_beside_the_field(app, db
     assert "申报成功" in page.content()
     assert page.locator("#attachment-list tbody tr").count() == 4
 
-    page.locator(".navbar a", has_text="报名管理").first.click()
+    page.locator("#side-menu a", has_text="报名管理").first.click()
     page.wait_for_selector("#my-application-list")
     rows = page.locator("#my-application-list tbody tr")
     assert rows.count() == 2

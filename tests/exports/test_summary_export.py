@@ -27,7 +27,7 @@ def download(client, path):
 
 def listed_names(client, query):
     page = client.get(f"{DISTRICT}/list/?{query}&psize_DistrictReviewModelView=100").get_data(as_text=True)
-    return sorted(re.findall(r'<tr data-pk="\d+">.*?<td>([^<]+)</td>', page, re.S))
+    return sorted(re.findall(r'<tr data-pk="\d+">.*?<td data-label="姓名">([^<]+)</td>', page, re.S))
 
 
 def test_export_equals_the_filtered_scoped_list(db, world, login_as):

@@ -36,4 +36,5 @@ class PasswordChangeView(BaseView):
                 keep_session(user)
                 flash(str(_l("密码修改成功")), "success")
                 return redirect(url_for("HomeView.index"))
-        return self.render_template("account/password.html", form=form, forced=user.must_change_password)
+        return self.render_template("account/password.html", title=_l("修改密码"), form=form,
+                                    forced=user.must_change_password)
