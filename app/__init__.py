@@ -8,6 +8,7 @@ from app.accounts.roles import fab_roles
 from app.cli import register_commands
 from app.extensions import appbuilder, csrf, db, limiter, migrate
 from app.menu import register_views
+from app.security.views_base import BoundedIntegerConverter
 from app.web import register_web, trust_proxies
 from config import BASE_DIR, Config
 
@@ -19,6 +20,8 @@ def create_app(config=None):
         config.validate()
     app = Flask(__name__, instance_path=str(config.INSTANCE_DIR), instance_relative_config=False)
     app.config.from_object(config)
+    # Before any route: an <int:…> id beyond the database's integers does not match (404).
+    app.url_map.converters["int"] = BoundedIntegerConverter
     trust_proxies(app)
     app.config["FAB_ROLES"] = fab_roles()
     logging.getLogger("flask_appbuilder").setLevel(logging.WARNING)

@@ -1,6 +1,7 @@
 """Every view and menu entry, in the order users see them."""
 from flask_babel import lazy_gettext as _l
 
+from app.accounts.views.city_accounts import CityAccountModelView
 from app.accounts.views.district_admins import DistrictAdminModelView
 from app.accounts.views.password import PasswordChangeView
 from app.accounts.views.security_log import SecurityEventModelView
@@ -29,6 +30,8 @@ def register_views(appbuilder):
     appbuilder.add_view(ReferenceItemModelView, "参考数据", label=_l("参考数据"), icon="fa-book",
                         category="系统管理")
 
+    appbuilder.add_view(CityAccountModelView, "市级账号", label=_l("市级账号"), icon="fa-user-circle",
+                        category="系统管理")
     appbuilder.add_view(DistrictAdminModelView, "区县局管理员账号", label=_l("区县局管理员账号"), icon="fa-user-secret",
                         category="系统管理")
     appbuilder.add_view(SecurityEventModelView, "安全日志", label=_l("安全日志"), icon="fa-shield",

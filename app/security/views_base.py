@@ -22,8 +22,14 @@ from flask_appbuilder import ModelView, expose
 from flask_appbuilder.hooks import before_request
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
-from flask_appbuilder.urltools import get_filter_args, get_order_args, get_page_args, get_page_size_args
+from flask_appbuilder.urltools import (
+    get_filter_args,
+    get_order_args,
+    get_page_args,
+    get_page_size_args,
+)
 from sqlalchemy.orm import joinedload
+from werkzeug.routing import IntegerConverter
 
 from app.applications.rules import clean_id_number
 from app.security.scoping import SUBTREE, limit_to_scope
@@ -32,6 +38,22 @@ from app.security.scoping import SUBTREE, limit_to_scope
 IDENTIFIER_COLUMNS = ("id_number", "union_card_no", "bank_card_no", "paid_card_no")
 _ID_NUMBER = re.compile(r"\d{17}[\dXx]")
 _NUMBER_ARG = re.compile(r"^(page|psize)_")
+#: The largest id a URL may carry: PostgreSQL's ``integer`` (bigger numbers overflow the database driver).
+MAX_ID = 2**31 - 1
+_INTEGER = re.compile(r"^-?\d{1,10}$")
+_FILTER_ARG = re.compile(r"^_flt_(\d+)_(.*)$")
+
+
+class BoundedIntegerConverter(IntegerConverter):
+    """The app's ``<int:…>`` converter: ids beyond MAX_ID do not match (404), never an overflow (500)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def is_id(value):
+    """Whether ``value`` (a URL argument) is a whole number the database can hold."""
+    return bool(_INTEGER.match(value or "")) and abs(int(value)) <= MAX_ID
 
 
 class FilterOrgScope(BaseFilter):
@@ -68,7 +90,66 @@ def looks_like_id_number(value):
     return False
 
 
-class ScopedModelView(ModelView):
+class GuardedModelView(ModelView):
+    """The base of every FAB model view of the platform: malformed URL arguments answer 400 or 404.
+
+    FAB trusts its query string: a filter index beyond the column's filters (IndexError), a number
+    beyond the database's integers (OverflowError), an order column the view does not offer
+    (NotImplementedError, CompileError) and an unknown action name (looked up before the permission
+    check, AttributeError) all end in a server error. Here they are refused first.
+    """
+
+    @before_request
+    def refuse_malformed_arguments(self):
+        name = self.__class__.__name__
+        filters = self.__dict__.get("_filters_template") or self.__dict__.get("_filters")
+        search = filters.get_search_filters() if filters is not None else {}
+        for key, values in request.args.lists():
+            match = _FILTER_ARG.match(key)
+            if match:
+                index, column = int(match.group(1)), match.group(2)
+                if column not in search or index >= len(search[column]):
+                    abort(400)
+                if self._integer_column(column) and not all(is_id(v) for v in values):
+                    abort(400)
+                if any(_INTEGER.match(v or "") and not is_id(v) for v in values):
+                    abort(400)
+            elif key == f"_oc_{name}":
+                if not all(v in (self.order_columns or ()) for v in values):
+                    abort(400)
+            elif key == f"_od_{name}":
+                if not all(v in ("asc", "desc") for v in values):
+                    abort(400)
+            elif key in (f"page_{name}", f"psize_{name}") and not all(is_id(v) for v in values):
+                abort(400)
+        pk = (request.view_args or {}).get("pk")
+        if pk is not None and self._integer_column(self.datamodel.get_pk_name()) and not is_id(pk):
+            abort(404)
+
+    def _integer_column(self, column):
+        datamodel = self.datamodel
+        try:
+            return (datamodel.is_integer(column) or datamodel.is_relation_many_to_one(column)
+                    or datamodel.is_relation_one_to_many(column) or datamodel.is_relation_many_to_many(column))
+        except Exception:  # noqa: BLE001 - a column FAB cannot describe is no integer column
+            return False
+
+    @expose("/action/<string:name>/<pk>", methods=["POST"])
+    def action(self, name, pk):
+        if name not in self.actions:  # FAB would look it up before the permission check and fail
+            abort(404)
+        return super().action(name, pk)
+
+    @expose("/action_post", methods=["POST"])
+    def action_post(self):
+        if request.form.get("action") not in self.actions:
+            abort(404)
+        if not all(is_id(pk) for pk in request.form.getlist("rowid")):
+            abort(404)
+        return super().action_post()
+
+
+class ScopedModelView(GuardedModelView):
     """A ModelView whose rows all carry an organisation id (``scope_column``)."""
 
     #: The column holding the owning organisation's id.
@@ -134,7 +215,6 @@ class ScopedModelView(ModelView):
                 abort(400)
             if _NUMBER_ARG.match(key) and not all(re.fullmatch(r"-?\d{1,9}", v or "") for v in values):
                 abort(400)
-        return None
 
     # -- rows ------------------------------------------------------------------------------------------
 
@@ -208,14 +288,15 @@ class ScopedModelView(ModelView):
 
     @expose("/action/<string:name>/<pk>", methods=["POST"])
     def action(self, name, pk):
-        if name not in self.actions:  # FAB would fail on an unknown action name
+        if name not in self.actions:
             abort(404)
         self.get_scoped_or_404(pk)
         return super().action(name, pk)
 
     @expose("/action_post", methods=["POST"])
     def action_post(self):
-        if request.form.get("action") not in self.actions:
+        if request.form.get("action") not in self.actions or not all(
+                is_id(pk) for pk in request.form.getlist("rowid")):
             abort(404)
         # FAB fetches these rows without base_filters: a foreign id anywhere refuses the whole request.
         pks = request.form.getlist("rowid")
