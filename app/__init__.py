@@ -8,7 +8,7 @@ from app.accounts.roles import fab_roles
 from app.cli import register_commands
 from app.extensions import appbuilder, csrf, db, limiter, migrate
 from app.menu import register_views
-from app.security.views_base import BoundedIntegerConverter
+from app.security.arguments import BoundedIntegerConverter
 from app.web import register_web, trust_proxies
 from config import BASE_DIR, Config
 

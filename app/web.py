@@ -4,6 +4,7 @@ from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.extensions import appbuilder
+from app.security.arguments import refuse_malformed_query
 
 #: Endpoints a user who must first change the password may still reach.
 FORCED_CHANGE_ALLOWED = {"PasswordChangeView.password", "static", "appbuilder.static"}
@@ -35,6 +36,7 @@ def trust_proxies(app):
 
 def register_web(app):
     app.add_template_filter(display, "display")
+    app.before_request(refuse_malformed_query)
 
     @app.before_request
     def force_password_change():

@@ -22,38 +22,18 @@ from flask_appbuilder import ModelView, expose
 from flask_appbuilder.hooks import before_request
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
-from flask_appbuilder.urltools import (
-    get_filter_args,
-    get_order_args,
-    get_page_args,
-    get_page_size_args,
-)
+from flask_appbuilder.urltools import get_filter_args, get_order_args, get_page_args, get_page_size_args
 from sqlalchemy.orm import joinedload
-from werkzeug.routing import IntegerConverter
 
 from app.applications.rules import clean_id_number
+from app.security.arguments import is_id, looks_like_integer
 from app.security.scoping import SUBTREE, limit_to_scope
 
 #: Columns whose values must never appear in a URL (a filter, a search, any GET argument).
 IDENTIFIER_COLUMNS = ("id_number", "union_card_no", "bank_card_no", "paid_card_no")
 _ID_NUMBER = re.compile(r"\d{17}[\dXx]")
 _NUMBER_ARG = re.compile(r"^(page|psize)_")
-#: The largest id a URL may carry: PostgreSQL's ``integer`` (bigger numbers overflow the database driver).
-MAX_ID = 2**31 - 1
-_INTEGER = re.compile(r"^-?\d{1,10}$")
 _FILTER_ARG = re.compile(r"^_flt_(\d+)_(.*)$")
-
-
-class BoundedIntegerConverter(IntegerConverter):
-    """The app's ``<int:…>`` converter: ids beyond MAX_ID do not match (404), never an overflow (500)."""
-
-    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
-        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
-
-
-def is_id(value):
-    """Whether ``value`` (a URL argument) is a whole number the database can hold."""
-    return bool(_INTEGER.match(value or "")) and abs(int(value)) <= MAX_ID
 
 
 class FilterOrgScope(BaseFilter):
@@ -112,7 +92,7 @@ class GuardedModelView(ModelView):
                     abort(400)
                 if self._integer_column(column) and not all(is_id(v) for v in values):
                     abort(400)
-                if any(_INTEGER.match(v or "") and not is_id(v) for v in values):
+                if any(looks_like_integer(v) and not is_id(v) for v in values):
                     abort(400)
             elif key == f"_oc_{name}":
                 if not all(v in (self.order_columns or ()) for v in values):
