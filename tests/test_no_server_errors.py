@@ -138,6 +138,13 @@ def test_malformed_list_arguments_answer_a_chinese_400(app, db, world, make_clie
     assert "请求无效" in response.get_data(as_text=True)
 
 
+def test_a_filter_form_with_empty_fields_still_lists(app, db, world, make_client):
+    client = make_client()
+    login(client, world.baoshan_admin.username)
+    response = client.get("/review/district/list/?_flt_0_name=&_flt_0_batch=&_flt_0_state=pending&_flt_0_campaign=")
+    assert response.status_code == 200
+
+
 def test_unknown_action_name_is_404_even_anonymous(app, db, world, make_client):
     client = make_client()
     token = csrf_token(client, "/login/")

@@ -26,6 +26,7 @@ from flask_appbuilder.urltools import get_filter_args, get_order_args, get_page_
 from sqlalchemy.orm import joinedload
 
 from app.applications.rules import clean_id_number
+from app.clock import iso_date, iso_minute
 from app.security.arguments import is_id, looks_like_integer
 from app.security.scoping import SUBTREE, limit_to_scope
 
@@ -77,7 +78,25 @@ class GuardedModelView(ModelView):
     beyond the database's integers (OverflowError), an order column the view does not offer
     (NotImplementedError, CompileError) and an unknown action name (looked up before the permission
     check, AttributeError) all end in a server error. Here they are refused first.
+
+    Dates and times read the platform's way wherever a view has not said otherwise: a stored (UTC)
+    timestamp as YYYY-MM-DD HH:MM in Asia/Shanghai, a date as YYYY-MM-DD.
     """
+
+    def __init__(self, **kwargs):
+        formatters = dict(self.formatters_columns or {})
+        for column in dict.fromkeys(list(self.list_columns or []) + list(self.show_columns or [])):
+            if column in formatters or "." in column:
+                continue
+            try:
+                if self.datamodel.is_datetime(column):
+                    formatters[column] = iso_minute
+                elif self.datamodel.is_date(column):
+                    formatters[column] = iso_date
+            except Exception:  # noqa: BLE001 - a computed column FAB cannot describe keeps its own display
+                continue
+        self.formatters_columns = formatters
+        super().__init__(**kwargs)
 
     @before_request
     def refuse_malformed_arguments(self):
@@ -90,7 +109,7 @@ class GuardedModelView(ModelView):
                 index, column = int(match.group(1)), match.group(2)
                 if column not in search or index >= len(search[column]):
                     abort(400)
-                if self._integer_column(column) and not all(is_id(v) for v in values):
+                if self._integer_column(column) and not all(v == "" or is_id(v) for v in values):
                     abort(400)
                 if any(looks_like_integer(v) and not is_id(v) for v in values):
                     abort(400)
