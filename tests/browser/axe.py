@@ -41,11 +41,12 @@ window.__axeCheck = function () {
 };
 window.addEventListener("load", function () {
   if (!window.axe || window.top !== window) { return; }
-  setTimeout(function () {
+  var later = window.requestIdleCallback || function (f) { return setTimeout(f, 50); };
+  later(function () {
     window.__axeCheck().then(function (found) {
       console.log(%r + JSON.stringify({page: location.pathname + location.search, violations: found}));
     }).catch(function () {});
-  }, 50);
+  });
 });
 """ % (json.dumps(list(BLOCKING)), AXE_PREFIX)
 

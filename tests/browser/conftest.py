@@ -39,7 +39,7 @@ def page(browser, live_server):
     context = browser.new_context(base_url=live_server, locale="zh-CN", viewport={"width": 1280, "height": 900})
     watcher = watch(context)
     pg = context.new_page()
-    pg.set_default_timeout(15000)
+    pg.set_default_timeout(30000)  # axe-core runs on every page load: slower on a busy machine
     pg.watcher = watcher
     yield pg
     try:
