@@ -1,11 +1,13 @@
 """Request-wide behaviour: error pages and response headers (Content-Security-Policy, HSTS)."""
 import secrets
+from datetime import date, datetime
 
 from flask import g, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.applications.attachments import size_text
+from app.clock import iso_date, iso_minute
 from app.extensions import appbuilder
 from app.security.arguments import refuse_malformed_query
 
@@ -21,8 +23,10 @@ def display(value):
         return "是"
     if value is False:
         return "否"
-    if hasattr(value, "strftime") and hasattr(value, "hour"):
-        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, datetime):  # stored in UTC: shown in Asia/Shanghai
+        return iso_minute(value)
+    if isinstance(value, date):
+        return iso_date(value)
     return value
 
 

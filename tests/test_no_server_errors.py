@@ -55,7 +55,7 @@ def _odd_queries(rule, world):
     view = rule.endpoint.split(".")[0]
     own = _values(world)[0]
     if rule.endpoint.endswith(".bulk"):
-        own = {**own, "name": "approve"}
+        own = {**own, "name": "approve_by_district"}
     for query in ODD_QUERIES:
         yield _fill(rule, own) + "?" + query.format(view=view)
 
@@ -127,7 +127,7 @@ def test_no_url_of_the_map_answers_a_server_error(app, db, world, make_client):
     "/myapplicationmodelview/list/?_oc_MyApplicationModelView=organisation&_od_MyApplicationModelView=asc",
     "/review/district/list/?_oc_DistrictReviewModelView=district&_od_DistrictReviewModelView=asc",
     "/review/district/excel/?_flt_7_state=x",
-    "/review/district/bulk/approve?_flt_0_batch=abc",
+    "/review/district/bulk/approve_by_district?_flt_9_batch=1",
     "/campaigns/?batch=99999999999999999999",
 ])
 def test_malformed_list_arguments_answer_a_chinese_400(app, db, world, make_client, path):

@@ -45,3 +45,13 @@ def test_the_alert_box_and_the_datepicker_speak_chinese(app, db, login_as, clock
     assert "bootstrap-datepicker.zh-CN.min.js" in html and "select2.zh-CN.js" in html
     script = (Path(app.static_folder) / "js" / "app.js").read_text()
     assert 'defaults.language = "zh-CN"' in script
+
+
+def test_the_display_filter_shows_stored_times_in_shanghai_and_dates_as_iso():
+    from datetime import date, datetime
+
+    from app.web import display
+
+    assert display(datetime(2015, 3, 1, 23, 30)) == "2015-03-02 07:30"
+    assert display(date(2015, 4, 1)) == "2015-04-01"
+    assert (display(None), display(True), display(False)) == ("", "是", "否")
