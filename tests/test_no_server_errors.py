@@ -128,7 +128,6 @@ def test_no_url_of_the_map_answers_a_server_error(app, db, world, make_client):
     "/review/district/list/?_oc_DistrictReviewModelView=district&_od_DistrictReviewModelView=asc",
     "/review/district/excel/?_flt_7_state=x",
     "/review/district/bulk/approve_by_district?_flt_9_batch=1",
-    "/campaigns/?batch=99999999999999999999",
 ])
 def test_malformed_list_arguments_answer_a_chinese_400(app, db, world, make_client, path):
     client = make_client()
@@ -136,6 +135,15 @@ def test_malformed_list_arguments_answer_a_chinese_400(app, db, world, make_clie
     response = client.get(path)
     assert response.status_code == 400
     assert "请求无效" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/campaigns/?batch=99999999999999999999", "/district-requests/list/?batch=abc",
+                                  "/payments/reconciliation/list/?campaign=" + HUGE])
+def test_a_row_id_argument_that_is_no_id_answers_a_chinese_404(app, db, world, make_client, path):
+    client = make_client()
+    login(client, world.city_admin.username)
+    response = client.get(path)
+    assert response.status_code == 404 and "页面不存在" in response.get_data(as_text=True)
 
 
 def test_a_filter_form_with_empty_fields_still_lists(app, db, world, make_client):

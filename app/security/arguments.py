@@ -4,8 +4,8 @@ Flask-AppBuilder and werkzeug hand numbers from the URL to the database unchecke
 PostgreSQL's ``integer`` (or SQLite's 64 bits) ends in an OverflowError, a 500. Here:
 - ``BoundedIntegerConverter`` is the app's ``<int:…>`` converter: a bigger id matches no route (404);
 - ``is_id`` tells whether a string is such an id (views and services parsing an id use it);
-- ``refuse_malformed_query`` (every request) answers 400 when a query-string argument that names a row
-  (``batch``, ``district``, …) is not an id.
+- ``refuse_malformed_query`` (every request) answers 404 when a query-string argument that names a row
+  (``batch``, ``district``, …) is not an id: no such row, as for an id that does not exist.
 """
 import re
 
@@ -39,8 +39,8 @@ class BoundedIntegerConverter(IntegerConverter):
 
 
 def refuse_malformed_query():
-    """before_request: a row-id argument of the query string that is not an id answers 400."""
+    """before_request: a row-id argument of the query string that is not an id answers 404 (no such row)."""
     for key, values in request.args.lists():
         if key in ID_ARGUMENTS and not all(v == "" or is_id(v) for v in values):
-            abort(400)
+            abort(404)
     return None
