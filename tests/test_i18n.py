@@ -112,7 +112,7 @@ def admin_pages(client, campaign, user):
 def test_every_page_is_chinese(app, db, make_client, msgids):
     campaign = make_campaign(name="测试活动")
     admin = make_user("系统管理员", username="zhadmin")
-    clerk = make_user("基层工会用户", username="zhclerk")
+    make_user("基层工会用户", username="zhclerk")
     anonymous = make_client()
     problems = {}
     for name, path in (("login", "/login/"), ("front page", "/"), ("活动主页", f"/public/campaign/{campaign.id}"),

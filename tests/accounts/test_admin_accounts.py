@@ -7,7 +7,6 @@ import pytest
 
 from app.accounts import roles
 from app.accounts.models import EVENT_TITLES, AppUser, SecurityEvent
-from app.extensions import appbuilder
 from tests.conftest import csrf_token, login
 from tests.factories import PASSWORD, district, make_org, make_user
 

@@ -2,9 +2,9 @@
 lost, 划拨记录 paid in one step, 发放情况备案 submitted, printed and exported, foreign ids answering 404."""
 import io
 import re
-from pathlib import Path
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
