@@ -17,6 +17,7 @@ from app.ops import retention  # noqa: F401  (audit rows are never deleted)
 from app.ops.health import register_health
 from app.ops.logs import configure_logging
 from app.ops.outage import register_outage
+from app.security.arguments import BoundedIntegerConverter
 from app.web import register_web, trust_proxies
 from config import BASE_DIR, Config
 
@@ -36,6 +37,8 @@ def create_app(config=None):
         config.validate()
     app = Flask(__name__, instance_path=str(config.INSTANCE_DIR), instance_relative_config=False)
     app.config.from_object(config)
+    # Before any route: an <int:…> id beyond the database's integers does not match (404).
+    app.url_map.converters["int"] = BoundedIntegerConverter
     trust_proxies(app)
     configure_logging(app)
     app.config["FAB_ROLES"] = fab_roles()

@@ -7,6 +7,7 @@ when the role sees any of its entries (app/shell.py).
 """
 from flask_babel import lazy_gettext as _l
 
+from app.accounts.views.city_accounts import CityAccountModelView
 from app.accounts.views.district_admins import DistrictAdminModelView
 from app.accounts.views.password import PasswordChangeView
 from app.accounts.views.security_log import SecurityEventModelView
@@ -85,6 +86,8 @@ def register_views(appbuilder):
     appbuilder.add_view(OrganisationModelView, "组织机构", label=_l("组织机构"), icon="fa-sitemap",
                         **_in_group(SYSTEM))
     appbuilder.add_view(ReferenceItemModelView, "参考数据", label=_l("参考数据"), icon="fa-book",
+                        **_in_group(SYSTEM))
+    appbuilder.add_view(CityAccountModelView, "市级账号", label=_l("市级账号"), icon="fa-user-circle",
                         **_in_group(SYSTEM))
     appbuilder.add_view(DistrictAdminModelView, "区县局管理员账号", label=_l("区县局管理员账号"), icon="fa-user-secret",
                         **_in_group(SYSTEM))

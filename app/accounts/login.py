@@ -1,6 +1,11 @@
 """One login attempt: lockout, captcha, password (SPEC §7); every attempt is in the security log.
 
 The counters and the lock themselves are kept by app.accounts.lockout.
+
+Every attempt does the same costly work whatever the name: exactly one password-hash check
+(``_verify``), against the account's hash when its answer counts, else against a dummy hash. A locked
+account, an attempt beyond the limit, an empty password, a deactivated account and a name that is no
+account all take as long as a wrong password, so the time of an answer never tells whether a name exists.
 """
 from dataclasses import dataclass
 
@@ -22,9 +27,17 @@ class LoginOutcome:
     locked: bool = False
 
 
+def _verify(stored_hash, password):
+    """The one password-hash check of an attempt; a missing hash or password is checked against a dummy."""
+    usable = bool(stored_hash) and not is_null_password(password)
+    candidate = stored_hash if usable else current_app.config["AUTH_DB_FAKE_PASSWORD_HASH_CHECK"]
+    matches = check_password_hash(candidate, password or "-")
+    return usable and matches
+
+
 def _refuse_unknown(user, username, password, captcha_ok):
     """A name that is no active account: the same work and the same answers as for an existing one."""
-    check_password_hash(current_app.config["AUTH_DB_FAKE_PASSWORD_HASH_CHECK"], password or "-")
+    _verify(None, password)
     why = "账号已停用" if user is not None else "用户名不存在"
     if lockout.unknown_name_locked(username):
         record_event("login_failed", user=user, username=username, success=False, detail=f"{why}；该登录名处于锁定期")
@@ -51,6 +64,8 @@ def authenticate(username, password, captcha_ok):
 
     user_id = user.id
     attempt = lockout.reserve_attempt(user_id)
+    if attempt.locked or attempt.number > lockout.max_failures():
+        _verify(None, password)  # refused without looking at the password, in the same time
     if attempt.locked:
         record_event("login_failed", user=user, username=username, success=False, detail="账号锁定期内尝试登录")
         db.session.commit()
@@ -65,8 +80,7 @@ def authenticate(username, password, captcha_ok):
         db.session.commit()
         return LoginOutcome(locked=True)
 
-    password_ok = (not is_null_password(password) and bool(user.password)
-                   and check_password_hash(user.password, password))
+    password_ok = _verify(user.password, password)
     if captcha_ok and password_ok:
         lockout.record_success(user_id)
         user = db.session.get(AppUser, user_id)

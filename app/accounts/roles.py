@@ -20,16 +20,6 @@ DOCUMENTS = ("can_print", "can_download")
 #: 统计分析: the page, its charts' data and each table as Excel (scoped to the user's organisation subtree).
 STATS = ("can_list", "can_data", "can_excel")
 
-#: FAB's own user/role screens, kept for the system admin only.
-FAB_SECURITY_VIEWS = {
-    "AppUserDBModelView": ("can_list", "can_show", "can_add", "can_edit", "can_delete", "can_userinfo",
-                        "resetpasswords"),
-    "AppRoleModelView": READ,
-    "PermissionModelView": ("can_list",),
-    "ViewMenuModelView": ("can_list",),
-    "PermissionViewModelView": ("can_list",),
-    "UserStatsChartView": ("can_chart",),
-}
 
 #: 我的任务: the user's own background jobs (every role that can start one: exports, imports, intake).
 JOBS = {"JobView": ("can_list",)}
@@ -55,7 +45,8 @@ PERSONAL_VIEWS = {
 
 ROLE_VIEWS = {
     SYSTEM_ADMIN: {
-        **FAB_SECURITY_VIEWS,
+        # 市级账号: the city centre's own 系统管理员 and 市总财务 accounts.
+        "CityAccountModelView": CRUD + ("resetpassword",),
         # No can_delete: an organisation is deactivated (停用), never deleted.
         "OrganisationModelView": ("can_list", "can_show", "can_add", "can_edit", "deactivate", "activate"),
         "DistrictAdminModelView": CRUD + ("resetpassword",),
@@ -114,8 +105,8 @@ ROLE_VIEWS = {
 }
 
 ROLE_MENUS = {
-    SYSTEM_ADMIN: ("系统管理", "组织机构", "报名活动", "批次", "参考数据", "区县局管理员账号", "安全日志",
-                   "List Users", "List Roles", "Security", "User's Statistics", "终审", "证书信息核对", "申请单汇总",
+    SYSTEM_ADMIN: ("系统管理", "组织机构", "报名活动", "批次", "参考数据", "市级账号", "区县局管理员账号", "安全日志",
+                   "终审", "证书信息核对", "申请单汇总",
                    "划拨记录", "发放情况备案", "对账", "统计分析", "我的任务"),
     FINANCE: ("报名活动", "配套发放", "奖励资金划拨", "划拨记录", "发放情况备案", "对账", "统计分析", "我的任务"),
     DISTRICT_ADMIN: ("报名活动", "用户管理", "区县局报名管理", "申请单", "划拨记录", "发放情况备案", "对账",

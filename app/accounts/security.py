@@ -9,21 +9,24 @@ from app.accounts.models import AppUser
 from app.accounts.services import set_password
 from app.accounts.sessions import guard_session
 from app.accounts.views.login import AppAuthDBView, SecurityApiDisabled
-from app.accounts.views.user_list import AppRoleModelView, AppUserDBModelView
 from app.extensions import db, limiter
 
 
 class AppSecurityManager(SecurityManager):
     user_model = AppUser
     authdbview = AppAuthDBView
-    rolemodelview = AppRoleModelView
     # FAB's JSON login (/api/v1/security/login) would bypass the captcha: not offered.
     security_api = SecurityApiDisabled
 
     def register_views(self):
-        # Not a class attribute: FAB's __init__ would replace the view's interface with a plain one.
-        self.userdbmodelview = AppUserDBModelView
-        super().register_views()
+        """Only the login and logout pages. Accounts are made and changed through the platform's own
+        screens (市级账号, 区县局管理员账号, 用户管理) and services, the roles are fixed by app.accounts.roles:
+        FAB's user, role, group, permission, view-menu, statistics, user-info and reset-password screens
+        (and its 用户权限 menu) are not registered, so their URLs answer 404."""
+        self.auth_view = self.authdbview()
+        self.appbuilder.add_view_no_menu(self.auth_view)
+        if self.is_auth_limited:
+            self.limiter.limit(self.auth_rate_limit, methods=["POST"])(self.auth_view.blueprint)
 
     def create_limiter(self, app):
         # One limiter for the whole app (app.extensions.limiter, storage RATELIMIT_STORAGE_URI).

@@ -26,7 +26,7 @@ from app.reference.models import ReferenceItem
 from app.review import workflow
 from app.review.models import ReviewRecord
 from app.review.services import ConcurrentChange
-from app.review.states import State, title_of
+from app.review.states import CORRECTABLE, State, title_of
 from app.security.access import PRINT, record_application_view
 from app.security.scoping import UNIT, get_in_scope_or_404
 from app.security.views_base import ScopedModelView
@@ -226,8 +226,19 @@ class ApplyView(BaseView):
                 continue
             label = rules.FIELD_LABELS.get(name) or files.KIND_TITLES.get(name.replace("attachment_", ""), name)
             summary.extend((name, label, m) for m in messages)
+        errors, warnings = context["errors"], context.get("warnings") or {}
+
+        def field_aria(name):
+            """An input's ties to its messages: aria-describedby (error-<name>), aria-invalid on an error."""
+            attrs = {}
+            if errors.get(name) or warnings.get(name):
+                attrs["aria-describedby"] = f"error-{name}"
+            if errors.get(name):
+                attrs["aria-invalid"] = "true"
+            return attrs
+
         return self.render_template(
-            "applications/form.html", form=form, district=district, today=clock.today(),
+            "applications/form.html", form=form, field_aria=field_aria, district=district, today=clock.today(),
             kinds=files.KIND_TITLES, required=files.required_kinds, attachment_input=attachment_input,
             file_input=file_input, attachment_field=services.attachment_field, size_text=files.size_text,
             max_upload=files.max_bytes(), banks=BANK_SUGGESTIONS, summary=summary,
@@ -378,12 +389,19 @@ class MyApplicationModelView(ScopedModelView):
         user = g.user
         day = clock.today()
         allowed = {t.name for t in workflow.available_transitions(item, user, day)}
+        # A missing 修改报名表 says why (e.g. the batch has closed) where the state alone would allow it.
+        correct_refused = None
+        if "correct" not in allowed and State(item.state) in CORRECTABLE:
+            try:
+                workflow.check("correct", item, user, day)
+            except workflow.WorkflowDenied as denied:
+                correct_refused = str(denied)
         reviews = db.session.scalars(select(ReviewRecord).where(ReviewRecord.application_id == item.id)
                                      .order_by(ReviewRecord.id)).all()
         record_application_view(user, item)
         return self.render_template(
             self.show_template, title=self.show_title, item=item, names=reference_names(), allowed=allowed,
-            reviews=reviews, action_titles=workflow.ACTION_TITLES, state_title=title_of,
+            correct_refused=correct_refused, reviews=reviews, action_titles=workflow.ACTION_TITLES, state_title=title_of,
             local_time=clock.local_time, kinds=files.KIND_TITLES, size_text=files.size_text,
             attachments=item.attachments, notes=form_notes(item.variant, item.campaign.cert_issued_from),
             missing_scans=files.missing_titles(item))

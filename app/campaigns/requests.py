@@ -33,6 +33,7 @@ from app.orgs.models import Organisation, OrgKind
 from app.payments.rules import AmountInvalid, parse_amount
 from app.reference import data
 from app.review.states import State
+from app.security.arguments import is_id
 from app.security.scoping import SUBTREE, UNIT, in_scope, limit_to_scope
 
 #: Applications a 申请单 counts: passed 区县局初审, or any later state except the city's rejection.
@@ -157,9 +158,7 @@ def is_requesting(organisation):
 
 def visible_batch(batch_id):
     """The batch ``batch_id`` if its campaign is published or ended, else None."""
-    try:
-        batch_id = int(batch_id)
-    except (TypeError, ValueError):
+    if not is_id(batch_id):
         return None
     return db.session.scalar(select(Batch).join(Campaign, Campaign.id == Batch.campaign_id).where(
         Batch.id == batch_id, Campaign.state.in_(VISIBLE_CAMPAIGN_STATES)))

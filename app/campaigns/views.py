@@ -4,7 +4,7 @@ verbs. HTTP only: every rule is in app.campaigns.rules, every change in app.camp
 from math import ceil
 
 from flask import abort, flash, g, redirect, request, url_for
-from flask_appbuilder import BaseView, ModelView, expose, has_access
+from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -15,6 +15,7 @@ from app import clock
 from app.campaigns import rules, services
 from app.campaigns.models import Batch, Campaign, CampaignState
 from app.extensions import db
+from app.security.views_base import GuardedModelView
 
 CAMPAIGN_LABELS = {
     "name": _l("报名名称"), "category": _l("类别"), "start_date": _l("起始时间"), "end_date": _l("截止时间"),
@@ -316,7 +317,7 @@ def _campaign_link(campaign):
                                                 escape(campaign.name))
 
 
-class BatchModelView(ModelView):
+class BatchModelView(GuardedModelView):
     """批次一览 of every campaign for the system admin; batches are added and changed on the campaign page."""
 
     datamodel = SQLAInterface(Batch)

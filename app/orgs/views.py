@@ -5,7 +5,6 @@ A unit keeps its row for ever: applications, users and the security log point at
 上级组织 field; the materialised paths are kept right by app.orgs.services.
 """
 from flask import flash, g, redirect, request
-from flask_appbuilder import ModelView
 from flask_appbuilder.actions import action
 from flask_appbuilder.fields import QuerySelectField
 from flask_appbuilder.fieldwidgets import Select2Widget
@@ -21,6 +20,7 @@ from app.accounts.services import count_active_accounts
 from app.extensions import db
 from app.orgs.models import Organisation, OrgKind
 from app.orgs.services import OrgError, attach_new_org, check_parent, expected_path, move_org, set_active
+from app.security.views_base import GuardedModelView
 
 ORG_LABELS = {
     "name": _l("名称"), "kind": _l("类型"), "kind_title": _l("类型"), "parent": _l("上级组织"),
@@ -67,7 +67,7 @@ def _audit(detail):
     record_event("org_changed", user=g.user, detail=detail[:500])
 
 
-class OrganisationModelView(ModelView):
+class OrganisationModelView(GuardedModelView):
     datamodel = SQLAInterface(Organisation)
     list_title = _l("组织机构")
     show_title = _l("查看组织机构")

@@ -1,14 +1,14 @@
 """Reference lists, editable by the system admin."""
-from flask_appbuilder import ModelView
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 
 from app.reference.data import VARIANTS
 from app.reference.models import LIST_TITLES, ReferenceItem
+from app.security.views_base import GuardedModelView
 
 
-class ReferenceItemModelView(ModelView):
+class ReferenceItemModelView(GuardedModelView):
     datamodel = SQLAInterface(ReferenceItem)
     list_title = _l("参考数据")
     show_title = _l("查看参考数据")

@@ -41,6 +41,11 @@ class Decision:
     def title(self):
         return ACTION_TITLES[self.name]
 
+    @property
+    def verb(self):
+        """What the decision does, as a verb phrase (记录发放至职工): ``done`` without its 已."""
+        return self.done.removeprefix("已")
+
 
 DECISIONS = {d.name: d for d in (
     Decision("approve_by_district", "已审核通过", (COMMENT,), (COMMENT,), "success"),

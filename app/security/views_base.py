@@ -27,13 +27,16 @@ from flask_appbuilder.urltools import get_filter_args, get_order_args, get_page_
 from sqlalchemy.orm import joinedload
 
 from app.applications.rules import clean_id_number
+from app.clock import iso_date, iso_minute
 from app.review.queries import page_of
+from app.security.arguments import is_id, looks_like_integer
 from app.security.scoping import SUBTREE, limit_to_scope
 
 #: Columns whose values must never appear in a URL (a filter, a search, any GET argument).
 IDENTIFIER_COLUMNS = ("id_number", "union_card_no", "bank_card_no", "paid_card_no")
 _ID_NUMBER = re.compile(r"\d{17}[\dXx]")
 _NUMBER_ARG = re.compile(r"^(page|psize)_")
+_FILTER_ARG = re.compile(r"^_flt_(\d+)_(.*)$")
 
 
 class FilterOrgScope(BaseFilter):
@@ -70,7 +73,87 @@ def looks_like_id_number(value):
     return False
 
 
-class ScopedModelView(ModelView):
+class GuardedModelView(ModelView):
+    """The base of every FAB model view of the platform: malformed URL arguments answer 400 or 404.
+
+    FAB trusts its query string: a filter index beyond the column's filters (IndexError), a number
+    beyond the database's integers (OverflowError), an order column the view does not offer
+    (NotImplementedError, CompileError) and an unknown action name (looked up before the permission
+    check, AttributeError) all end in a server error. Here they are refused first.
+
+    Dates and times read the platform's way wherever a view has not said otherwise: a stored (UTC)
+    timestamp as YYYY-MM-DD HH:MM in Asia/Shanghai, a date as YYYY-MM-DD.
+    """
+
+    def __init__(self, **kwargs):
+        formatters = dict(self.formatters_columns or {})
+        for column in dict.fromkeys(list(self.list_columns or []) + list(self.show_columns or [])):
+            if column in formatters or "." in column:
+                continue
+            try:
+                if self.datamodel.is_datetime(column):
+                    formatters[column] = iso_minute
+                elif self.datamodel.is_date(column):
+                    formatters[column] = iso_date
+            except Exception:  # noqa: BLE001 - a computed column FAB cannot describe keeps its own display
+                continue
+        self.formatters_columns = formatters
+        super().__init__(**kwargs)
+
+    @before_request
+    def refuse_malformed_arguments(self):
+        name = self.__class__.__name__
+        filters = self.__dict__.get("_filters_template") or self.__dict__.get("_filters")
+        search = filters.get_search_filters() if filters is not None else {}
+        for key, values in request.args.lists():
+            match = _FILTER_ARG.match(key)
+            if match:
+                index, column = int(match.group(1)), match.group(2)
+                if column not in search or index >= len(search[column]):
+                    abort(400)
+                # FAB's own filters on id and relation columns look the value up as an id; the
+                # platform's own filter classes (search_filter_overrides) read their values themselves.
+                fab_filter = type(search[column][index]).__module__.startswith("flask_appbuilder.")
+                if fab_filter and self._integer_column(column) and not all(v == "" or is_id(v) for v in values):
+                    abort(400)
+                if any(looks_like_integer(v) and not is_id(v) for v in values):
+                    abort(400)
+            elif key == f"_oc_{name}":
+                if not all(v in (self.order_columns or ()) for v in values):
+                    abort(400)
+            elif key == f"_od_{name}":
+                if not all(v in ("asc", "desc") for v in values):
+                    abort(400)
+            elif key in (f"page_{name}", f"psize_{name}") and not all(is_id(v) for v in values):
+                abort(400)
+        pk = (request.view_args or {}).get("pk")
+        if pk is not None and self._integer_column(self.datamodel.get_pk_name()) and not is_id(pk):
+            abort(404)
+
+    def _integer_column(self, column):
+        datamodel = self.datamodel
+        try:
+            return (datamodel.is_integer(column) or datamodel.is_relation_many_to_one(column)
+                    or datamodel.is_relation_one_to_many(column) or datamodel.is_relation_many_to_many(column))
+        except Exception:  # noqa: BLE001 - a column FAB cannot describe is no integer column
+            return False
+
+    @expose("/action/<string:name>/<pk>", methods=["POST"])
+    def action(self, name, pk):
+        if name not in self.actions:  # FAB would look it up before the permission check and fail
+            abort(404)
+        return super().action(name, pk)
+
+    @expose("/action_post", methods=["POST"])
+    def action_post(self):
+        if request.form.get("action") not in self.actions:
+            abort(404)
+        if not all(is_id(pk) for pk in request.form.getlist("rowid")):
+            abort(404)
+        return super().action_post()
+
+
+class ScopedModelView(GuardedModelView):
     """A ModelView whose rows all carry an organisation id (``scope_column``)."""
 
     #: The column holding the owning organisation's id.
@@ -136,7 +219,6 @@ class ScopedModelView(ModelView):
                 abort(400)
             if _NUMBER_ARG.match(key) and not all(re.fullmatch(r"-?\d{1,9}", v or "") for v in values):
                 abort(400)
-        return None
 
     # -- rows ------------------------------------------------------------------------------------------
 
@@ -229,14 +311,15 @@ class ScopedModelView(ModelView):
 
     @expose("/action/<string:name>/<pk>", methods=["POST"])
     def action(self, name, pk):
-        if name not in self.actions:  # FAB would fail on an unknown action name
+        if name not in self.actions:
             abort(404)
         self.get_scoped_or_404(pk)
         return super().action(name, pk)
 
     @expose("/action_post", methods=["POST"])
     def action_post(self):
-        if request.form.get("action") not in self.actions:
+        if request.form.get("action") not in self.actions or not all(
+                is_id(pk) for pk in request.form.getlist("rowid")):
             abort(404)
         # FAB fetches these rows without base_filters: a foreign id anywhere refuses the whole request.
         pks = request.form.getlist("rowid")

@@ -6,7 +6,6 @@ import pytest
 
 from app.accounts import roles
 from app.accounts.models import EVENT_TITLES, AppUser, SecurityEvent
-from app.extensions import appbuilder
 from tests.conftest import csrf_token, login
 from tests.factories import PASSWORD, district, make_org, make_user
 
@@ -66,43 +65,59 @@ def test_district_admin_list_shows_only_district_admins_and_can_reset(app, db, s
     assert login(app.test_client(), "hongkou", password).status_code == 302
 
 
-def test_system_admin_user_list_add_applies_the_rules_and_logs_role_changes(app, db, sysadmin):
+def test_city_accounts_are_made_with_a_fixed_city_role_and_a_one_time_password(app, db, sysadmin):
     client, admin = sysadmin
-    role = appbuilder.sm.find_role(roles.FINANCE)
-    root = admin.organisation
-    data = {"csrf_token": csrf_token(client, "/users/add"), "username": "caiwu", "real_name": "赵财务",
-            "organisation": str(root.id), "mobile": "13011112222", "active": "y", "roles": str(role.id),
-            "password": "short", "conf_password": "short"}
-    response = client.post("/users/add", data=data)
-    assert response.status_code == 200 and "至少需要8个字符" in response.get_data(as_text=True)
-    data.update(password="Fin#2015money", conf_password="Fin#2015money", roles=[])
-    response = client.post("/users/add", data=data)
-    assert response.status_code == 200 and "请至少选择一个角色" in response.get_data(as_text=True)
-    data.update(roles=str(role.id))
-    assert client.post("/users/add", data=data).status_code == 302
+    data = {"csrf_token": csrf_token(client, "/city-accounts/add"), "username": "caiwu", "real_name": "赵财务",
+            "mobile": "13011112222", "role": ""}
+    response = client.post("/city-accounts/add", data=data)
+    assert response.status_code == 200 and "请选择角色" in response.get_data(as_text=True)
+    # Only the two city roles can be chosen: a district or public role is refused.
+    for role in (roles.DISTRICT_ADMIN, "公开"):
+        response = client.post("/city-accounts/add", data={**data, "role": role})
+        assert response.status_code == 200
+        assert db.session.query(AppUser).filter_by(username="caiwu").count() == 0
+    response = client.post("/city-accounts/add", data={**data, "role": roles.FINANCE})
+    assert response.status_code == 200
+    password = one_time_password(response.get_data(as_text=True))
+    db.session.expire_all()
     user = db.session.query(AppUser).filter_by(username="caiwu").one()
-    assert user.must_change_password and user.password.startswith("pbkdf2:")
-    district_role = appbuilder.sm.find_role(roles.DISTRICT_ADMIN)
-    path = f"/users/edit/{user.id}"
+    assert [r.name for r in user.roles] == [roles.FINANCE]
+    assert user.organisation_id == admin.organisation_id and user.must_change_password
+    assert login(app.test_client(), "caiwu", password).status_code == 302
+    listed = client.get("/city-accounts/list/").get_data(as_text=True)
+    assert "caiwu" in listed and roles.FINANCE in listed
+    # The edit form changes no role; deactivating through it ends the account's sessions.
+    path = f"/city-accounts/edit/{user.id}"
+    epoch = user.session_epoch
     response = client.post(path, data={"csrf_token": csrf_token(client, path), "username": "caiwu",
-                                       "real_name": "赵财务", "organisation": str(root.id), "mobile": "13011112222",
-                                       "active": "y", "roles": [str(role.id), str(district_role.id)]})
+                                       "real_name": "赵财务", "mobile": "13011112222", "role": roles.SYSTEM_ADMIN})
     assert response.status_code == 302
-    change = db.session.query(SecurityEvent).filter_by(event="role_changed").one()
-    assert change.target_user_id == user.id and roles.DISTRICT_ADMIN in change.detail
-    # Deactivating through the form ends the account's sessions too.
-    epoch = db.session.get(AppUser, user.id).session_epoch
-    client.post(path, data={"csrf_token": csrf_token(client, path), "username": "caiwu", "real_name": "赵财务",
-                            "organisation": str(root.id), "mobile": "13011112222", "roles": str(role.id)})
     db.session.expire_all()
     user = db.session.get(AppUser, user.id)
+    assert [r.name for r in user.roles] == [roles.FINANCE]
     assert not user.active and user.session_epoch == epoch + 1
+    # A district admin is not a city account.
+    district_admin = make_user(roles.DISTRICT_ADMIN)
+    assert client.get(f"/city-accounts/show/{district_admin.id}").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/users/list/", "/users/add", "/users/show/1", "/roles/list/", "/roles/add",
+                                  "/permissions/list/", "/viewmenus/list/", "/permissionviews/list/",
+                                  "/groups/list/", "/userstatschartview/chart/", "/users/userinfo/",
+                                  "/resetpassword/form?pk=1", "/api/v1/security/login"])
+def test_fab_generic_account_screens_answer_404(app, db, sysadmin, path):
+    client, _admin = sysadmin
+    assert client.get(path).status_code == 404
+    home = client.get("/").get_data(as_text=True)
+    for label in ("用户列表", "角色列表", "用户统计", "用户权限", "List Users"):
+        assert label not in home
+    assert "市级账号" in home and "区县局管理员账号" in home
 
 
 def test_the_system_admin_cannot_deactivate_itself(app, db, sysadmin):
     client, admin = sysadmin
-    token = csrf_token(client, "/users/list/")
-    client.post(f"/users/delete/{admin.id}", data={"csrf_token": token})
+    token = csrf_token(client, "/city-accounts/list/")
+    client.post(f"/city-accounts/delete/{admin.id}", data={"csrf_token": token})
     db.session.expire_all()
     assert db.session.get(AppUser, admin.id).active
 

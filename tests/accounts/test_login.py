@@ -145,6 +145,39 @@ def test_unknown_names_lock_exactly_like_existing_ones(app, db, make_client):
     assert existing == unknown == ["invalid"] * 4 + ["locked"] * 2
 
 
+def test_every_refusal_does_the_same_work_whether_or_not_the_name_exists(app, db, make_client, monkeypatch):
+    """Locked or not, known or unknown, deactivated, empty password or not: exactly one password-hash check
+    per attempt (the costly work is compared, not the wall time)."""
+    import app.accounts.login as security
+
+    checks = []
+    real_check = security.check_password_hash
+    monkeypatch.setattr(security, "check_password_hash", lambda h, p: checks.append(1) or real_check(h, p))
+
+    def work(username, password="Wrong#Pass123"):
+        client = make_client()
+        token = csrf_token(client, "/login/")
+        checks.clear()
+        response = client.post("/login/", data={"username": username, "password": password, "captcha": "TEST",
+                                                "csrf_token": token})
+        return outcome(response), len(checks)
+
+    user = make_user(username="zhangsan")
+    deactivated = make_user(username="lisi")
+    deactivated.active = False
+    db.session.commit()
+    assert {name: work(name) for name in ("zhangsan", "no-such-user", "lisi")} == {
+        "zhangsan": ("invalid", 1), "no-such-user": ("invalid", 1), "lisi": ("invalid", 1)}
+    assert work("zhangsan", "") == work("no-such-user", "")  # the form refuses it before any lookup
+    for _ in range(4):
+        work("zhangsan")
+        work("no-such-user")
+    assert reload(db, user).locked_until is not None
+    # Locked: the account's own hash is not looked at, a dummy one is, as for the locked unknown name.
+    assert work("zhangsan") == work("no-such-user") == ("locked", 1)
+    assert work("zhangsan", PASSWORD) == work("no-such-user", PASSWORD) == ("locked", 1)
+
+
 def test_ten_parallel_wrong_attempts_lock_the_account_and_check_at_most_five_passwords(app, db, monkeypatch):
     import app.accounts.login as security
 

@@ -69,6 +69,8 @@ def test_system_admin_account_and_organisation_pages_are_chinese(app, db, make_c
     assert login(client, "zhadmin").status_code == 302
     token = csrf_token(client, "/district-admins/add")
     pages = [
+        ("city accounts", client.get("/city-accounts/list/")),
+        ("city account add", client.get("/city-accounts/add")),
         ("district admins", client.get("/district-admins/list/")),
         ("district admin add", client.get("/district-admins/add")),
         ("district admin show", client.get(f"/district-admins/show/{hongkou.id}")),

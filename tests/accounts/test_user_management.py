@@ -268,7 +268,7 @@ def test_foreign_user_ids_answer_404_on_every_endpoint(app, db, baoshan, foreign
 
 def test_district_admin_reaches_none_of_the_system_admins_screens(app, db, baoshan):
     client, admin, unit = baoshan
-    for path in ("/users/list/", "/users/add", "/district-admins/list/", "/security-log/list/",
+    for path in ("/city-accounts/list/", "/city-accounts/add", "/district-admins/list/", "/security-log/list/",
                  "/organisationmodelview/list/", "/organisationmodelview/add"):
         response = client.get(path)
         assert response.status_code in (302, 403), path

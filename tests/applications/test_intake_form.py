@@ -284,3 +284,28 @@ def test_post_without_csrf_token_is_refused(app, db, login_as, set_today, clerk,
     response = client.post(batch_path, data=form_fields(valid_values(seed=10)))
     assert response.status_code == 400
     assert db.session.query(Application).count() == 0 and db.session.query(Attachment).count() == 0
+
+
+def test_every_input_has_its_own_label_radio_groups_are_fieldsets_and_errors_are_tied(app, db, login_as, set_today,
+                                                                                        clerk, batch_path):
+    client = login_as(clerk)
+    html = client.get(batch_path).get_data(as_text=True)
+    ids = set(re.findall(r'\bid="([^"]+)"', html))
+    # Every <label for> names an element of the page.
+    targets = re.findall(r'<label[^>]*\bfor="([^"]+)"', html)
+    assert targets and not [t for t in targets if t not in ids]
+    for name in ("bank_name", "bank_card_no", "name", "mobile", "id_number"):
+        assert f'for="{name}"' in html, name
+    # 性别 and 是否外来务工人员: a fieldset whose legend names the group.
+    for legend in ("性别", "是否外来务工人员"):
+        assert re.search(r'<fieldset class="radio-group"[^>]*>\s*<legend class="sr-only">' + legend + "</legend>", html)
+    # A refused value: its message has an id, and the input names it.
+    values = valid_values(seed=5, mobile="123", bank_card_no="12")
+    html = post_form(client, batch_path, values, scans()).get_data(as_text=True)
+    for name in ("mobile", "bank_card_no"):
+        tag = re.search(r'<input[^>]*\bid="' + name + r'"[^>]*>', html).group(0)
+        assert f'aria-describedby="error-{name}"' in tag and 'aria-invalid="true"' in tag, tag
+        assert f'id="error-{name}"' in html
+    # The error summary names the fields as the form shows them.
+    summary = re.search(r'id="error-summary".*?</ul>', html, re.S).group(0)
+    assert "手机号码" in summary

@@ -123,6 +123,10 @@ def test_correction_refused_after_the_system_deadline_and_on_a_stale_page(app, d
     values = valid_values(seed=48, trade="钳工")
     set_today(date(2015, 4, 11))
     assert client.get(f"/apply/edit/{application.id}").status_code == 302
+    # The application's page says why 修改报名表 is gone.
+    show = client.get(f"/myapplicationmodelview/show/{application.id}").get_data(as_text=True)
+    assert 'id="edit-button"' not in show
+    assert re.search(r'id="correct-refused".*第一批已于2015年4月10日截止网上受理', show, re.S)
     html = post_form(client, f"/apply/edit/{application.id}", values, scans(), extra={"version": "1"},
                      token_path="/myapplicationmodelview/list/").get_data(as_text=True)
     assert "第一批已于2015年4月10日截止网上受理，不能再修改" in html

@@ -5,6 +5,8 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
+from tests.browser.axe import check, watch
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -32,11 +34,21 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
+    """A page of a fresh context; every page it visits is watched (tests/browser/axe.py): the journey fails on
+    any Content-Security-Policy violation and on any serious or critical axe-core violation."""
     context = browser.new_context(base_url=live_server, locale="zh-CN", viewport={"width": 1280, "height": 900})
+    watcher = watch(context)
     pg = context.new_page()
-    pg.set_default_timeout(15000)
+    pg.set_default_timeout(30000)  # axe-core runs on every page load: slower on a busy machine
+    pg.watcher = watcher
     yield pg
-    context.close()
+    try:
+        if not pg.is_closed() and pg.url.startswith("http"):
+            check(pg, watcher)
+    finally:
+        context.close()
+    problems = watcher.problems()
+    assert not problems, "\n".join(problems)
 
 
 def fill_login(page, username, password, captcha="TEST"):

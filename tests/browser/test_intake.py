@@ -23,6 +23,10 @@ def fill_common(page, values):
     page.check("#gender-0" if values["gender"] == "男" else "#gender-1")
     page.fill("#mobile", values["mobile"])
     page.select_option("#industry", values["industry"])
+    # A long industry name is written out in full below the (narrow) select.
+    chosen = page.locator("#industry option:checked").inner_text()
+    if len(chosen) > 8:
+        assert page.inner_text("#industry-chosen") == chosen
     page.select_option("#education", values["education"])
     page.select_option("#previous_level", values["previous_level"])
     page.fill("#trade", values["trade"])

@@ -4,6 +4,7 @@ import io
 import re
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -231,7 +232,8 @@ def test_the_report_prints_and_exports_the_same_figures(db, world, login_as):
     client = login_as(world.baoshan_admin)
     printed = client.get(f"/payments/reports/{batch_id}/{baoshan}/print").get_data(as_text=True)
     assert "奖励发放情况备案表" in printed and "5,000.00" in printed and "2,000.00" in printed
-    assert "size: A4 portrait" in printed
+    assert "css/report_print.css" in printed  # A4 portrait, from the stylesheet (no inline style under the CSP)
+    assert "size: A4 portrait" in (Path(client.application.static_folder) / "css" / "report_print.css").read_text()
     response = client.get(f"/payments/reports/{batch_id}/{baoshan}/excel")
     rows = list(load_workbook(io.BytesIO(response.data), read_only=True).active.iter_rows(values_only=True))
     assert rows[1][:4] == ("新晋升技师", 1, 2000, 800)

@@ -162,11 +162,13 @@ def test_bulk_payment_uses_the_amount_per_level_of_the_submitted_request(db, wor
     client = login_as(world.baoshan_admin)
     query = "_flt_0_state=funded"
     confirm = client.get(f"{DISTRICT}/bulk/record_payment?{query}").get_data(as_text=True)
+    assert "可以记录发放至职工的" in confirm and "可以已" not in confirm
     token = hidden(confirm, "csrf_token")[0]
     page = client.post(f"{DISTRICT}/bulk/record_payment?{query}", data={
         "csrf_token": token, "mode": "filter", "expected_count": "2", "paid_on": today().isoformat()}
     ).get_data(as_text=True)
     assert counts(page) == (2, 0)
+    assert "已记录发放至职工" in page and "已已" not in page
     db.session.expire_all()
     assert [db.session.get(Application, a.id).district_amount for a in (tech, senior)] == [800, 1200]
     assert db.session.get(Application, tech.id).paid_card_no == tech.bank_card_no

@@ -1,7 +1,7 @@
 """区县局管理员账号 (system admin): the 区县局（产业）工会 admins; their login names follow the federation's
 reporting system."""
 from flask import flash, g, request
-from flask_appbuilder import ModelView, expose
+from flask_appbuilder import expose
 from flask_appbuilder.actions import action
 from flask_appbuilder.fields import QuerySelectField
 from flask_appbuilder.fieldwidgets import Select2Widget
@@ -24,6 +24,7 @@ from app.accounts.views.common import (
 from app.clock import iso_date, iso_minute
 from app.extensions import db
 from app.orgs.models import Organisation, OrgKind
+from app.security.views_base import GuardedModelView
 
 
 def _district_orgs():
@@ -32,7 +33,7 @@ def _district_orgs():
                                    Organisation.active.is_(True)).order_by(Organisation.kind, Organisation.id)).all()
 
 
-class DistrictAdminModelView(AccountViewMixin, ModelView):
+class DistrictAdminModelView(AccountViewMixin, GuardedModelView):
     route_base = "/district-admins"
     datamodel = UserListInterface(AppUser)
     base_filters = [["roles", FilterHasRole, DISTRICT_ADMIN]]

@@ -1,5 +1,4 @@
 """安全日志 (system admin): the security audit log, read only."""
-from flask_appbuilder import ModelView
 from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.models.sqla.filters import FilterNotEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
@@ -9,9 +8,10 @@ from wtforms import SelectField
 from app.accounts.models import EVENT_TITLES, SecurityEvent
 from app.clock import iso_minute
 from app.orgs.models import OrgKind
+from app.security.views_base import GuardedModelView
 
 
-class SecurityEventModelView(ModelView):
+class SecurityEventModelView(GuardedModelView):
     route_base = "/security-log"
     datamodel = SQLAInterface(SecurityEvent)
     list_title = _l("安全日志")
