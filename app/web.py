@@ -4,11 +4,13 @@ from datetime import date, datetime
 
 from flask import g, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import exc as sa_exc
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.applications.attachments import size_text
 from app.clock import iso_date, iso_minute
 from app.extensions import appbuilder, db
+from app.ops.outage import UNAVAILABLE, unavailable_page
 from app.security.arguments import refuse_malformed_query
 
 SERVER_ERROR = "服务器内部错误，您的操作未能完成，请稍后重试；如仍不成功，请联系系统管理员。"
@@ -97,7 +99,11 @@ def register_web(app):
         if app.config.get("APP_ENV") == "production":
             response.headers.setdefault("Strict-Transport-Security", HSTS)
         # Pages of signed-in users carry personal data: never keep them in a cache.
-        if current_user and current_user.is_authenticated and not request.path.startswith("/static/"):
+        try:
+            signed_in = bool(current_user and current_user.is_authenticated)
+        except UNAVAILABLE:  # the user could not be loaded: the database is gone (the page says so)
+            signed_in = True
+        if signed_in and not request.path.startswith("/static/"):
             response.headers["Cache-Control"] = "no-store"
         return response
 
@@ -120,8 +126,17 @@ def register_web(app):
     app.register_error_handler(429, lambda _e: error_page(429, "操作过于频繁，请稍后再试。"))
     app.register_error_handler(405, lambda _e: error_page(405, "不支持该请求方法。"))
     # Flask has logged the exception (with its traceback) before this handler runs.
-    def server_error(_e):
-        db.session.rollback()  # the failed transaction must not break the page that says so
-        return error_page(500, SERVER_ERROR)
+    def server_error(error):
+        # A database gone while the request ran may surface as another error (a session needing a
+        # rollback, a connection invalidated mid-statement): the same 503 page as the outage itself.
+        original = getattr(error, "original_exception", None) or error
+        if isinstance(original, (*UNAVAILABLE, sa_exc.PendingRollbackError)) or (
+                isinstance(original, sa_exc.DBAPIError) and original.connection_invalidated):
+            return unavailable_page(original)
+        try:
+            db.session.rollback()  # the failed transaction must not break the page that says so
+            return error_page(500, SERVER_ERROR)
+        except UNAVAILABLE as failure:  # the page itself needs the database (the signed-in user, the menu)
+            return unavailable_page(failure)
 
     app.register_error_handler(500, server_error)

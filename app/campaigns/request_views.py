@@ -19,6 +19,7 @@ from app.exports.services import export_file_name, record_export
 from app.exports.xlsx import write_xlsx
 from app.extensions import db
 from app.orgs.models import OrgKind
+from app.security.arguments import is_id
 from app.security.scoping import SUBTREE, UNIT
 
 EXPORT_KIND = "district_requests_xlsx"
@@ -145,7 +146,7 @@ class DistrictRequestAdminView(_RequestPages):
     def chosen_batch(self, batches):
         raw = request.args.get("batch", "")
         if raw:
-            batch = svc.visible_batch(raw)
+            batch = svc.visible_batch(int(raw)) if is_id(raw) else None
             if batch is None:
                 abort(404)
             return batch

@@ -109,11 +109,13 @@ class GuardedModelView(ModelView):
             match = _FILTER_ARG.match(key)
             if match:
                 index, column = int(match.group(1)), match.group(2)
-                if column not in search or index >= len(search[column]):
+                # The platform's own filters (search_filter_overrides) may name no model column.
+                known = search.get(column) or (getattr(self, "search_filter_overrides", None) or {}).get(column)
+                if not known or index >= len(known):
                     abort(400)
                 # FAB's own filters on id and relation columns look the value up as an id; the
                 # platform's own filter classes (search_filter_overrides) read their values themselves.
-                fab_filter = type(search[column][index]).__module__.startswith("flask_appbuilder.")
+                fab_filter = column in search and type(known[index]).__module__.startswith("flask_appbuilder.")
                 if fab_filter and self._integer_column(column) and not all(v == "" or is_id(v) for v in values):
                     abort(400)
                 if any(looks_like_integer(v) and not is_id(v) for v in values):

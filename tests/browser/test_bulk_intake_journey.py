@@ -26,7 +26,7 @@ def test_clerk_imports_three_rows_with_a_zip_of_scans(app, db, page, tmp_path, c
 
     fill_login(page, "jiangyang02", PASSWORD)
     page.wait_for_selector("#state-counts")
-    page.locator(".navbar a", has_text="我要报名").first.click()
+    page.locator("#side-menu a", has_text="我要报名").first.click()
     page.wait_for_selector("#apply-heading")
     page.click(f"tr[data-batch='{batch_id}'] a.bulk-link")
     page.wait_for_selector("#bulk-heading")
