@@ -4,13 +4,12 @@ from datetime import date, datetime
 
 from flask import g, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import exc as sa_exc
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.applications.attachments import size_text
 from app.clock import iso_date, iso_minute
 from app.extensions import appbuilder, db
-from app.ops.outage import UNAVAILABLE, unavailable_page
+from app.ops.outage import UNAVAILABLE, lost_connection, unavailable_page
 from app.security.arguments import refuse_malformed_query
 
 SERVER_ERROR = "服务器内部错误，您的操作未能完成，请稍后重试；如仍不成功，请联系系统管理员。"
@@ -130,8 +129,7 @@ def register_web(app):
         # A database gone while the request ran may surface as another error (a session needing a
         # rollback, a connection invalidated mid-statement): the same 503 page as the outage itself.
         original = getattr(error, "original_exception", None) or error
-        if isinstance(original, (*UNAVAILABLE, sa_exc.PendingRollbackError)) or (
-                isinstance(original, sa_exc.DBAPIError) and original.connection_invalidated):
+        if lost_connection(original):
             return unavailable_page(original)
         try:
             db.session.rollback()  # the failed transaction must not break the page that says so

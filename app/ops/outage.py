@@ -38,6 +38,23 @@ def unavailable_page(error):
     return render_template("unavailable.html", message=MESSAGE), 503, headers
 
 
+def lost_connection(error):
+    """Whether ``error`` comes of the connection going away mid-request rather than of the statement:
+    a session left needing a rollback, a connection invalidated, a driver error of the operational kind."""
+    if isinstance(error, (*UNAVAILABLE, exc.PendingRollbackError)):
+        return True
+    if isinstance(error, exc.DBAPIError):
+        return error.connection_invalidated or type(error.orig).__name__ in ("OperationalError", "InterfaceError")
+    return False
+
+
+def _other_database_error(error):
+    if lost_connection(error):
+        return unavailable_page(error)
+    raise error  # a real fault: the usual 500 path (logged, Chinese 500 page)
+
+
 def register_outage(app):
     for error_class in UNAVAILABLE:
         app.register_error_handler(error_class, unavailable_page)
+    app.register_error_handler(exc.SQLAlchemyError, _other_database_error)
