@@ -55,6 +55,17 @@ def _other_database_error(error):
 
 
 def register_outage(app):
+    # Runs before Flask-SQLAlchemy's own teardown (teardowns run last-registered first): closing the
+    # session rolls back on a connection the server may just have terminated, which must not turn the
+    # finished response into the server's bare 500.
+    @app.teardown_appcontext
+    def _remove_session_quietly(_error):
+        try:
+            db.session.remove()
+        except Exception:
+            log.warning("closing the session failed (database unavailable); connection dropped")
+            db.session.registry.clear()
+
     for error_class in UNAVAILABLE:
         app.register_error_handler(error_class, unavailable_page)
     app.register_error_handler(exc.SQLAlchemyError, _other_database_error)
