@@ -59,6 +59,10 @@ class Config:
         self.EXPORT_JOB_THRESHOLD = int(os.environ.get("EXPORT_JOB_THRESHOLD", "5000"))
         #: 证书信息核对: a register file of more rows, or a matching of more applications, runs as a background job.
         self.REGISTER_JOB_THRESHOLD = int(os.environ.get("REGISTER_JOB_THRESHOLD", "5000"))
+        #: 批量导入: a workbook of more rows is imported by a background job (progress on 我的任务).
+        self.INTAKE_JOB_THRESHOLD = int(os.environ.get("INTAKE_JOB_THRESHOLD", "500"))
+        #: Scans (身份证, 等级证书) are read by OCR in a background job (app/ocr); 0 turns it off.
+        self.OCR_ENABLED = _env_bool("OCR_ENABLED", True)
 
     # Flask / Flask-SQLAlchemy
     SQLALCHEMY_TRACK_MODIFICATIONS = False

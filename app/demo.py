@@ -254,15 +254,67 @@ def _replay(application, state, actors, today):
 
 
 _SCAN_BYTES = {}
+#: Fonts the generated scans are drawn with (Debian's fonts-noto-cjk); Pillow's own font otherwise.
+SCAN_FONTS = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+              "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")
+_FONTS = {}
+#: Every DIFFERING_EVERY-th demo application's certificate copy says something else than its form (in turn
+#: each of these fields), so 扫描件识别 shows 不一致 on 查看 and in the 扫描件核对 filter.
+DIFFERING_EVERY = 6
+DIFFERING_FIELDS = ("certificate_no", "certificate_date", "name")
+LEVEL_WORDS = {data.TECHNICIAN: "技师（国家职业资格二级）", data.SENIOR_TECHNICIAN: "高级技师（国家职业资格一级）"}
+
+
+def _font(size):
+    if size not in _FONTS:
+        from PIL import ImageFont
+
+        font = None
+        for path in SCAN_FONTS:
+            try:
+                font = ImageFont.truetype(path, size)
+                break
+            except OSError:
+                continue
+        _FONTS[size] = font or ImageFont.load_default()
+    return _FONTS[size]
+
+
+def scan_lines(kind, shown):
+    """The printed lines of a generated 身份证复印件 / 等级证书复印件 showing ``shown`` (the fields' values)."""
+    if kind == attachments.ID_COPY:
+        return ["中华人民共和国居民身份证（复印件）", f"姓名  {shown['name']}",
+                f"公民身份号码  {shown['id_number']}"]
+    day = shown["certificate_date"]
+    return ["职业资格证书（复印件）", f"姓名：{shown['name']}", f"身份证号码：{shown['id_number']}",
+            f"职业（工种）：{shown['trade']}", f"等级：{LEVEL_WORDS.get(shown['new_level'], shown['new_level'])}",
+            f"证书编号：{shown['certificate_no']}", f"发证机关：{shown['certificate_issuer']}",
+            f"发证日期：{day.year}年{day.month}月{day.day}日"]
+
+
+def scan_image(kind, shown, fmt="JPEG"):
+    """A copy of a 身份证 or 等级证书 as a clerk scans it: the lines of :func:`scan_lines` on paper-coloured
+    ground, as JPEG (or PNG) bytes. Used by the demo and by the tests that read scans for real."""
+    from PIL import ImageDraw
+
+    lines = scan_lines(kind, shown)
+    width, size = 900, 30
+    image = Image.new("RGB", (width, 90 + len(lines) * 62), (246, 243, 235))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((16, 16, width - 17, image.height - 17), outline=(150, 120, 90), width=3)
+    draw.text((60, 40), lines[0], fill=(120, 30, 30), font=_font(size + 6))
+    for number, line in enumerate(lines[1:], start=1):
+        draw.text((60, 50 + number * 62), line, fill=(25, 25, 25), font=_font(size))
+    buffer = io.BytesIO()
+    image.save(buffer, fmt, quality=85) if fmt == "JPEG" else image.save(buffer, fmt)
+    return buffer.getvalue()
 
 
 def _scan_bytes(kind):
-    """A small stand-in scan per kind (a PNG, a JPEG or a one-page PDF), made once."""
+    """A small stand-in scan of the kinds nobody reads (a JPEG, or a one-page PDF), made once."""
     if kind not in _SCAN_BYTES:
         buffer = io.BytesIO()
-        if kind == attachments.ID_COPY:
-            Image.new("RGB", (120, 76), (214, 228, 240)).save(buffer, "PNG")
-        elif kind == attachments.CARD_COPY:
+        if kind == attachments.CARD_COPY:
             Image.new("RGB", (120, 76), (240, 222, 200)).save(buffer, "JPEG")
         else:
             buffer.write(b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
@@ -272,15 +324,47 @@ def _scan_bytes(kind):
     return _SCAN_BYTES[kind]
 
 
+def shown_on_scans(application):
+    """What the demo application's scans show: its own values, except one field on the certificate of every
+    DIFFERING_EVERY-th application (a typo in the form, as reviewers meet them)."""
+    shown = {name: getattr(application, name) for name in ("name", "id_number", "trade", "new_level",
+                                                           "certificate_no", "certificate_date",
+                                                           "certificate_issuer")}
+    certificate = dict(shown)
+    if application.id % DIFFERING_EVERY == 0:
+        field = DIFFERING_FIELDS[(application.id // DIFFERING_EVERY) % len(DIFFERING_FIELDS)]
+        if field == "certificate_no":
+            certificate["certificate_no"] = shown["certificate_no"][:-2] + f"{(int(shown['certificate_no'][-2:]) + 37) % 100:02d}"
+        elif field == "certificate_date":
+            certificate["certificate_date"] = shown["certificate_date"] - timedelta(days=31)
+        else:  # the name on both documents
+            other = shown["name"][0] + ("伟" if shown["name"][1:2] != "伟" else "芳") + shown["name"][2:]
+            shown = {**shown, "name": other}
+            certificate["name"] = other
+    return {attachments.ID_COPY: shown, attachments.CERTIFICATE_COPY: certificate}
+
+
 def _demo_scans(application, clerk, lacking=()):
-    """The scans the application's variant requires, uploaded as the clerk (except the ``lacking`` kinds)."""
-    names = {attachments.ID_COPY: "身份证.png", attachments.CARD_COPY: "银行卡.jpg"}
+    """The scans the application's variant requires, uploaded as the clerk (except the ``lacking`` kinds). The
+    身份证 and 等级证书 copies are generated images of what they show; what they show is stored as their reading
+    through the scan-reading service, so the comparisons are there without running OCR at demo load."""
+    from app.ocr import services as scans
+
+    names = {attachments.ID_COPY: "身份证.jpg", attachments.CERTIFICATE_COPY: "等级证书.jpg",
+             attachments.CARD_COPY: "银行卡.jpg"}
+    shown = shown_on_scans(application)
     for kind in attachments.required_kinds(application.variant):
         if kind in lacking:
             continue
+        content = scan_image(kind, shown[kind]) if kind in shown else _scan_bytes(kind)
         upload = attachments.store_upload(clerk, kind, names.get(kind, f"{attachments.KIND_TITLES[kind]}.pdf"),
-                                          io.BytesIO(_scan_bytes(kind)))
+                                          io.BytesIO(content))
         upload.application_id = application.id
+        if kind in shown:
+            fields = dict(shown[kind])
+            if kind == attachments.ID_COPY:
+                fields = {"name": fields["name"], "id_number": fields["id_number"]}
+            scans.store_reading(upload, fields)
     db.session.flush()
 
 

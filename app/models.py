@@ -8,6 +8,7 @@ from app.exports.models import ExportRecord  # noqa: F401
 from app.jobs.models import Job  # noqa: F401
 from app.models_base import Model  # noqa: F401
 from app.notifications.models import Notification  # noqa: F401
+from app.ocr.models import ScanCheck, ScanReading  # noqa: F401
 from app.orgs.models import Organisation  # noqa: F401
 from app.payments.models import PaymentReport, Transfer, TransferItem  # noqa: F401
 from app.reference.models import ReferenceItem  # noqa: F401

@@ -121,3 +121,23 @@ def test_demo_bells_count_only_this_year_s_news(app, db, clock):
     applications = {a.id: a for a in db.session.scalars(db.select(Application).where(
         Application.submitted_by_id == clerk.id))}
     assert all(applications[int(m.target.split(":")[1])].campaign_id == live.id for m in unread)
+
+
+def test_demo_scans_are_compared_without_running_ocr_and_some_differ(app, db, clock, monkeypatch):
+    from app.jobs.models import Job
+    from app.ocr import engine
+    from app.ocr.models import ScanCheck
+
+    def no_ocr(*args, **kwargs):
+        raise AssertionError("the demo reads no scan with the OCR engine")
+
+    monkeypatch.setattr(engine, "read_lines", no_ocr)
+    clock.set(date(2026, 11, 25))
+    assert load_demo() is True
+    checks = db.session.scalars(db.select(ScanCheck)).all()
+    total = db.session.scalar(db.select(db.func.count(Application.id)))
+    assert len(checks) == total
+    differing = [c for c in checks if c.differs]
+    assert 0 < len(differing) < total // 3
+    assert {f for c in differing for f in c.differing} == {"certificate_no", "certificate_date", "name"}
+    assert not db.session.scalars(db.select(Job).where(Job.kind == "scan_applications")).all()
