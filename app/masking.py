@@ -38,6 +38,17 @@ def mask_mobile(value) -> str:
     return _mask(value, 3, 4)
 
 
+_ID_NUMBER = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
+_CARD = re.compile(r"(?<!\d)\d{12,19}(?!\d)")
+
+
+def mask_numbers_in(text: str) -> str:
+    """``text`` with every resident ID number and card-like run of 12–19 digits masked (free text: log lines,
+    file names)."""
+    text = _ID_NUMBER.sub(lambda m: mask_id_number(m.group(0)), text)
+    return _CARD.sub(lambda m: mask_card(m.group(0)), text)
+
+
 #: Application fields holding personal numbers, and how each is masked.
 PERSONAL_NUMBER_FIELDS = {"id_number": mask_id_number, "union_card_no": mask_card, "bank_card_no": mask_card,
                           "paid_card_no": mask_card}

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 from app.clock import utcnow
 from app.models_base import Model
 from app.orgs.services import district_of
+from app.security.personal import EncryptedString
 
 #: Titles of the stable event codes of the security log (SecurityEvent.event).
 EVENT_TITLES = {
@@ -48,7 +49,10 @@ with warnings.catch_warnings():
             ForeignKey("organisations.id"), index=True, nullable=True)
         real_name: Mapped[str | None] = mapped_column(String(30))
         mobile: Mapped[str | None] = mapped_column(String(11))
-        id_number: Mapped[str | None] = mapped_column(String(18))
+        #: 身份证号码, encrypted at rest with its keyed hash beside it (app/security/personal.py).
+        id_number: Mapped[str | None] = mapped_column(
+            EncryptedString("user_id_number", "id", "id_number_hmac"), nullable=True)
+        id_number_hmac: Mapped[str | None] = mapped_column(String(64), nullable=True)
         must_change_password: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
         locked_until = mapped_column(DateTime, nullable=True)
         #: Bumped on logout, password change, reset and deactivation: older sessions stop working.

@@ -68,7 +68,8 @@ ROLE_VIEWS = {
     },
     FINANCE: {
         "CampaignView": READ,
-        "FundingModelView": REVIEW + ("fund",),
+        # 配套发放查询: look up and download only (funding is 奖励资金划拨's, under a voucher).
+        "FundingModelView": ("can_list", "can_show", "can_excel"),
         # 奖励资金划拨: what is due per district and batch, funded a row or ticked rows at a time.
         "FundingDueView": ("can_list", "can_show", "can_fund"),
         **CITY_OVERVIEW_VIEWS,

@@ -30,9 +30,8 @@ def run_summary_export(ctx, filter, description="", organisation=None, campaign=
     total = queries.count(db.session, user, flt)
     ctx.progress(0, total)
     file_name = summary.summary_file_name(organisation, campaign, batch, clock.today())
-    path = ctx.result_path(file_name)
-    count, _name = summary.export_summary(
-        path, user, flt, description=description, organisation=organisation, campaign=campaign, batch=batch,
-        file_name=file_name, progress=lambda done: ctx.progress(done, max(total, done)))
+    with ctx.result_file(file_name) as out:
+        count, _name = summary.export_summary(
+            out, user, flt, description=description, organisation=organisation, campaign=campaign, batch=batch,
+            file_name=file_name, progress=lambda done: ctx.progress(done, max(total, done)))
     ctx.progress(count, count)
-    return path

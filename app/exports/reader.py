@@ -25,9 +25,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from io import BytesIO
 
-from openpyxl import load_workbook
-from openpyxl.utils.datetime import from_excel
-
 #: Defaults; callers pass their own limits.
 MAX_FILE_BYTES = 30 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 400 * 1024 * 1024
@@ -222,6 +219,8 @@ def read_date(value):
         raise ValueProblem("不是有效日期（应如2015-03-01）")
     if isinstance(value, (int, float)):
         if _SERIAL_RANGE[0] <= value <= _SERIAL_RANGE[1] and float(value).is_integer():
+            from openpyxl.utils.datetime import from_excel
+
             return from_excel(value).date()
         raise ValueProblem("不是有效日期（应如2015-03-01）")
     text = unicodedata.normalize("NFKC", str(value)).strip()
@@ -354,6 +353,9 @@ def read_xlsx(data, fields, *, max_bytes=MAX_FILE_BYTES, max_uncompressed=MAX_UN
     if len(data) > max_bytes:
         raise XlsxRejected(f"文件超过{max_bytes // (1024 * 1024)}MB，不予读取；请分成几个文件上传")
     check_archive(data, max_uncompressed=max_uncompressed, max_rows=max_rows)
+    # openpyxl only where an upload is read: the web process stays lean.
+    from openpyxl import load_workbook
+
     try:
         workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
     except XlsxRejected:

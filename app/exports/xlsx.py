@@ -20,12 +20,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
-
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: A string starting with one of these could be read as a formula by a spreadsheet program.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -47,6 +41,15 @@ class Column:
     choices: tuple = ()
     #: write_template only: the hint Excel shows when a cell of the column is selected.
     prompt: str = ""
+
+
+def column_letter(number):
+    """Excel's letters of the 1-based column ``number`` (1 → A, 27 → AA)."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def neutralise(value):
@@ -206,7 +209,7 @@ def _workbook(title):
 def _sheet_head(columns):
     widths = "".join(f'<col min="{i}" max="{i}" width="{float(c.width)}" customWidth="1"/>'
                      for i, c in enumerate(columns, start=1))
-    header = "".join(_string_cell(f"{get_column_letter(i)}1", neutralise(c.header), HEADER)
+    header = "".join(_string_cell(f"{column_letter(i)}1", neutralise(c.header), HEADER)
                      for i, c in enumerate(columns, start=1))
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -222,7 +225,7 @@ def _sheet_head(columns):
 def write_xlsx(target, columns, rows, *, sheet_title="Sheet1"):
     """Write ``rows`` (an iterable of sequences, one value per column) under ``columns`` into ``target``
     (a path or a binary file object). Returns the number of data rows written."""
-    letters = [get_column_letter(i) for i in range(1, len(columns) + 1)]
+    letters = [column_letter(i) for i in range(1, len(columns) + 1)]
     cells = [(letter, _CELLS.get(column.kind, _general)) for letter, column in zip(letters, columns)]
     count = 0
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=3) as package:
@@ -252,6 +255,9 @@ COLUMN_FORMATS = {"text": TEXT_FORMAT, "date": DATE_FORMAT, "datetime": DATETIME
 
 
 def _header_row(sheet, columns):
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font, PatternFill
+
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
     wrap = Alignment(vertical="center", wrap_text=True)
     header = []
@@ -268,6 +274,13 @@ def write_template(target, columns, *, sheet_title, instructions=(), instruction
     dates), a drop-down list on the first ``rows`` data rows of every column with ``choices`` (refusing
     other values), then a sheet ``instructions_title`` with one paragraph per line of ``instructions``.
     The lists live on a hidden sheet, so none is limited to Excel's 255 characters of an inline list."""
+    # openpyxl (and numpy, which it loads when installed) only where a template is written: the web process
+    # and the 汇总表 writer never need it.
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=sheet_title[:31])
     notes = workbook.create_sheet(title=instructions_title[:31])
@@ -275,7 +288,7 @@ def write_template(target, columns, *, sheet_title, instructions=(), instruction
     lists.sheet_state = "hidden"
     list_columns = []
     for index, column in enumerate(columns, start=1):
-        letter = get_column_letter(index)
+        letter = column_letter(index)
         dimension = sheet.column_dimensions[letter]
         dimension.width = column.width
         if column.kind in COLUMN_FORMATS:
@@ -283,7 +296,7 @@ def write_template(target, columns, *, sheet_title, instructions=(), instruction
         cells = f"{letter}2:{letter}{rows + 1}"
         if column.choices:
             list_columns.append(column.choices)
-            source = get_column_letter(len(list_columns))
+            source = column_letter(len(list_columns))
             validation = DataValidation(
                 type="list", formula1=f"'{CHOICES_SHEET}'!${source}$1:${source}${len(column.choices)}",
                 allow_blank=True, showErrorMessage=True, errorTitle="请从列表中选择",

@@ -15,23 +15,22 @@ import json
 import os
 import shutil
 import sqlite3
-import struct
 import subprocess
 import tarfile
 import tempfile
 from pathlib import Path
 
 import psycopg
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from app.clock import utcnow
+from app.security import sealed
 
 MAGIC = b"JISHIBK1"
-CHUNK = 1024 * 1024
 MANIFEST = "manifest.json"
+BACKUP_ERRORS = {"format": "不是本系统的备份文件", "truncated": "备份文件不完整（被截断）",
+                 "tampered": "备份文件校验失败：密钥不对，或文件已被修改、截断"}
 
 
 class BackupError(RuntimeError):
@@ -58,45 +57,17 @@ def backup_key(config):
     return raw
 
 
-def _aad(prefix, counter, last):
-    return MAGIC + prefix + struct.pack(">I?", counter, last)
-
-
 def encrypt_file(source, target, key):
-    cipher, prefix = AESGCM(key), os.urandom(8)
     with open(source, "rb") as plain, open(target, "wb") as out:
-        out.write(MAGIC + prefix)
-        counter, chunk = 0, plain.read(CHUNK)
-        while True:
-            following = plain.read(CHUNK)
-            last = not following
-            sealed = cipher.encrypt(prefix + struct.pack(">I", counter), chunk, _aad(prefix, counter, last))
-            out.write(struct.pack(">I", len(sealed)) + sealed)
-            if last:
-                return
-            counter, chunk = counter + 1, following
+        sealed.seal_stream(plain, out, key, MAGIC)
 
 
 def decrypt_file(source, target, key):
-    cipher = AESGCM(key)
-    with open(source, "rb") as sealed_file, open(target, "wb") as out:
-        head = sealed_file.read(len(MAGIC) + 8)
-        if head[:len(MAGIC)] != MAGIC:
-            raise BackupError("不是本系统的备份文件")
-        prefix, counter = head[len(MAGIC):], 0
-        while True:
-            size = sealed_file.read(4)
-            if len(size) != 4:
-                raise BackupError("备份文件不完整（被截断）")
-            sealed = sealed_file.read(struct.unpack(">I", size)[0])
-            last = not sealed_file.peek(1)
-            try:
-                out.write(cipher.decrypt(prefix + struct.pack(">I", counter), sealed, _aad(prefix, counter, last)))
-            except InvalidTag:
-                raise BackupError("备份文件校验失败：密钥不对，或文件已被修改、截断") from None
-            if last:
-                return
-            counter += 1
+    try:
+        with open(source, "rb") as sealed_file, open(target, "wb") as out:
+            sealed.unseal_stream(sealed_file, out, key, MAGIC)
+    except sealed.SealedFileError as exc:
+        raise BackupError(BACKUP_ERRORS[exc.reason]) from None
 
 
 # -- database ------------------------------------------------------------------------------------------
@@ -246,7 +217,8 @@ def check_restored(manifest, database_url, uploads):
             with engine.connect() as conn:
                 for stored, digest in conn.execute(text("SELECT stored_name, sha256 FROM attachments")):
                     path = uploads / stored
-                    if not path.is_file() or _sha256(path) != digest:
+                    # Scans are encrypted at rest: the row's digest is of the clear content (same DATA_KEYS).
+                    if not path.is_file() or sealed.sha256_of(path) != digest:
                         problems.append(f"附件 {stored} 缺失或内容与登记的摘要不符")
         finally:
             engine.dispose()

@@ -1,4 +1,4 @@
-"""Operations commands: `flask rotate-data-key`, `flask backup`, `flask restore ARCHIVE`."""
+"""Operations commands: `flask rotate-data-key`, `flask seal-files`, `flask backup`, `flask restore ARCHIVE`."""
 from pathlib import Path
 
 import click
@@ -7,6 +7,7 @@ from flask import current_app
 from app.extensions import db
 from app.models import metadata
 from app.ops.backup import BackupError, backup_key, make_backup, restore_backup
+from app.security import sealed
 from app.security.personal import keyring, reencrypt_all
 
 
@@ -20,7 +21,27 @@ def register_ops_commands(app):
         counts = reencrypt_all(db.session, metadata, batch=batch)
         for table, count in counts.items():
             click.echo(f"  {table}：重新加密 {count} 行")
+        if not _seal_files():
+            raise click.ClickException("有文件未能重新加密（见上），请处理后再移除旧密钥。")
         click.echo("完成。确认无误后，可从 DATA_KEYS 中移除旧密钥。")
+
+    @app.cli.command("seal-files")
+    def seal_files_command():
+        """Encrypt the files kept under UPLOAD_DIR and JOB_RESULT_DIR that are still clear (written before
+        files were encrypted) or under an older key; it can run while the app serves."""
+        if not _seal_files():
+            raise click.ClickException("有文件未能加密（见上）。")
+        click.echo("完成。")
+
+    def _seal_files():
+        config, ok = current_app.config, True
+        for title, setting in (("上传文件", "UPLOAD_DIR"), ("后台任务结果", "JOB_RESULT_DIR")):
+            count, unreadable = sealed.seal_folder(config[setting])
+            click.echo(f"  {title}（{config[setting]}）：加密 {count} 个文件")
+            for name in unreadable:
+                click.echo(f"    无法读取：{name}", err=True)
+            ok = ok and not unreadable
+        return ok
 
     @app.cli.command("backup")
     @click.option("--output", default=None, help="备份文件存放目录（默认 instance/backups）")

@@ -10,6 +10,7 @@ from sqlalchemy import text
 
 from app.extensions import db, limiter
 from app.jobs.queue import huey
+from app.ocr import engine as ocr_engine
 from config import BASE_DIR
 
 health = Blueprint("health", __name__)
@@ -59,7 +60,10 @@ def readyz():
     database, migrations = check_database()
     checks = {"database": database, "migrations": migrations, "queue": check_queue()}
     ready = all(value == "正常" for value in checks.values())
-    response = jsonify(status="ok" if ready else "unavailable", checks=checks)
+    # Information, not readiness: the platform runs without scan reading (app/ocr).
+    on, reason = ocr_engine.status()
+    response = jsonify(status="ok" if ready else "unavailable", checks=checks,
+                       info={"ocr": "正常" if on else reason})
     response.status_code = 200 if ready else 503
     response.headers["Cache-Control"] = "no-store"
     return response

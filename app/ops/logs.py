@@ -15,18 +15,15 @@ import uuid
 from flask import g, has_request_context, request
 
 from app.clock import utcnow
-from app.masking import mask_card, mask_id_number
+from app.masking import mask_numbers_in
 
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
-_ID_NUMBER = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
-_CARD = re.compile(r"(?<!\d)\d{12,19}(?!\d)")
 _PASSWORD = re.compile(r"(?i)(pass(word|wd)?|密码)([\s:=：]{1,3})[^\s\"',;&]+")
 request_log = logging.getLogger("app.request")
 
 
 def scrub(text):
-    text = _ID_NUMBER.sub(lambda m: mask_id_number(m.group(0)), text)
-    text = _CARD.sub(lambda m: mask_card(m.group(0)), text)
+    text = mask_numbers_in(text)
     return _PASSWORD.sub(lambda m: f"{m.group(1)}{m.group(3)}[已隐藏]", text)
 
 

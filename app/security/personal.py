@@ -19,7 +19,7 @@ import hashlib
 import hmac
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -82,6 +82,8 @@ class Keyring:
     ciphers: dict
     lookup_key: bytes
     source: tuple
+    #: {key id: raw key}: app/security/sealed.py derives the file keys from them.
+    raw_keys: dict = field(default_factory=dict, repr=False)
 
     def encrypt(self, value, column):
         nonce = os.urandom(NONCE_BYTES)
@@ -118,7 +120,7 @@ def keyring(app=None):
         if not source[1]:
             raise DataKeyError("未配置个人信息查询密钥 DATA_LOOKUP_KEY")
         ring = Keyring(active, {kid: AESGCM(key) for kid, key in keys.items()},
-                       _decode_key(source[1], "DATA_LOOKUP_KEY "), source)
+                       _decode_key(source[1], "DATA_LOOKUP_KEY "), source, keys)
         app.extensions["personal_keyring"] = ring
     return ring
 

@@ -17,22 +17,34 @@ ERRORS_QUOTED = 5
 
 @job_kind(REGISTER_IMPORT, title="导入证书信息")
 def run_register_import(ctx, upload, file_name):
-    """Import the register kept as ``upload`` (a token of app.verification.services.save_upload)."""
-    data = services.take_upload(ctx.owner, upload)
+    """Import the register kept as ``upload`` (a token of app.verification.services.save_upload); the upload is
+    deleted when the job is over, not when it is interrupted (it runs again after the start)."""
+    ctx.at_end(lambda: services.discard_upload(ctx.owner, upload))
+    data = services.read_upload(ctx.owner, upload)
     if data is None:
         raise JobError("上传的文件已不存在，请重新导入")
-    outcome, token = services.import_or_report(ctx.owner, file_name, data, progress=ctx.progress)
+    outcome = services.import_register(ctx.owner, file_name, data, progress=ctx.progress)
     if not outcome.ok:
-        raise JobError(failure_message(outcome, token))
+        # Failed with a result: the error workbook is the job's file (我的任务, and 证书信息核对 offers it).
+        kept = bool(outcome.rows)
+        if kept:
+            with ctx.result_file(ERROR_WORKBOOK) as target:
+                services.write_error_workbook(target, outcome)
+        raise JobError(failure_message(outcome, kept), keep_result=kept)
+    services.forget_error_workbooks(ctx.owner)
     ctx.progress(outcome.register_import.row_count, outcome.register_import.row_count)
 
 
-def failure_message(outcome, token):
+#: The download name of a refused import's error workbook.
+ERROR_WORKBOOK = "证书信息导入错误报告.xlsx"
+
+
+def failure_message(outcome, kept):
     if outcome.message:
         return f"文件未导入：{outcome.message}"
     quoted = "；".join(str(e) for e in outcome.errors[:ERRORS_QUOTED])
     more = "……" if len(outcome.errors) > ERRORS_QUOTED else ""
-    where = "错误报告（Excel）可在“证书信息核对”页面下载。" if token else ""
+    where = "错误报告（Excel）可在“我的任务”或“证书信息核对”页面下载。" if kept else ""
     return f"文件未导入：共发现{len(outcome.errors)}处错误，请改正后重新导入整份文件。{quoted}{more}。{where}"
 
 
@@ -45,7 +57,6 @@ def run_register_match(ctx, campaign_id=None, batch_id=None, title="核对结果
     """Match the campaign's/batch's 区县局初审通过 applications; the result list is the job's file."""
     summary = services.match_applications(ctx.owner, campaign_id=campaign_id, batch_id=batch_id,
                                           progress=ctx.progress)
-    path = ctx.result_path(f"{title}.xlsx")
     flt = services.matching_filter(campaign_id, batch_id)
     ids = services.queries.ids(db.session, ctx.owner, flt)
 
@@ -60,6 +71,6 @@ def run_register_match(ctx, campaign_id=None, batch_id=None, title="核对结果
                 yield [application.name, (org.unit_name or org.name) if org else "", application.certificate_no,
                        MatchResult.title_of(match.result),
                        "、".join(rules.COMPARED[c] for c in match.difference_list)]
-    write_xlsx(path, MATCH_COLUMNS, rows(), sheet_title="核对结果")
+    with ctx.result_file(f"{title}.xlsx") as out:
+        write_xlsx(out, MATCH_COLUMNS, rows(), sheet_title="核对结果")
     ctx.progress(summary.total, summary.total)
-    return path

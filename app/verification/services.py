@@ -4,7 +4,6 @@ campaign's or batch's 区县局初审通过 applications against it, and the err
 Personal numbers are compared only by equality / IN in SQL (they may be encrypted at rest); everything else
 is compared in Python after loading.
 """
-import os
 import re
 import secrets
 import time
@@ -20,8 +19,10 @@ from app.clock import utcnow
 from app.exports.reader import CellError, XlsxRejected, check_archive, read_xlsx  # noqa: F401 (CellError for views)
 from app.exports.xlsx import Column, write_xlsx
 from app.extensions import db
+from app.jobs import uploads as job_uploads
 from app.review import queries, signals
 from app.review.states import State
+from app.security import sealed
 from app.verification import rules
 from app.verification.models import (
     MatchResult,
@@ -145,8 +146,8 @@ def _shown(value):
 
 
 def storage_dir():
-    """Uploaded registers waiting for their job and error workbooks of refused imports: under UPLOAD_DIR,
-    which every web worker and queue consumer shares."""
+    """Error workbooks of imports refused in the request: under UPLOAD_DIR, which every web worker shares (a
+    refused background import keeps its workbook as its job's result instead)."""
     path = Path(current_app.config["UPLOAD_DIR"]) / "register"
     path.mkdir(parents=True, exist_ok=True)
     return path
@@ -186,9 +187,8 @@ def save_error_workbook(user, outcome):
     """Write the error workbook of a refused import for its ``user``; returns its token."""
     forget_error_workbooks(user)
     token, path = _new_file(user, "errors")
-    with open(path, "wb") as target:
+    with sealed.open_writer(path) as target:  # it quotes the rows, ID numbers included: encrypted at rest
         write_error_workbook(target, outcome)
-    os.chmod(path, 0o600)
     return token
 
 
@@ -209,22 +209,18 @@ def forget_error_workbooks(user):
 
 
 def save_upload(user, data):
-    """Keep an uploaded register for the job that imports it; returns its token."""
-    token, path = _new_file(user, "upload")
-    path.write_bytes(data)
-    os.chmod(path, 0o600)
-    return token
+    """Keep an uploaded register for the job that imports it (app.jobs.uploads); returns its token."""
+    return job_uploads.keep_upload(user, data, ".xlsx")
 
 
-def take_upload(user, token):
-    """The bytes of ``user``'s kept upload ``token`` (the file is removed), or None."""
-    path = _own_file(user, "upload", token)
-    if path is None:
-        return None
-    try:
-        return path.read_bytes()
-    finally:
-        path.unlink(missing_ok=True)
+def read_upload(user, token):
+    """The bytes of ``user``'s kept upload ``token``, or None (the job deletes it when it is over)."""
+    path = job_uploads.upload_path(user, token)
+    return None if path is None else sealed.read_bytes(path)
+
+
+def discard_upload(user, token):
+    job_uploads.discard_upload(user, token)
 
 
 def import_or_report(user, file_name, data, *, progress=_no_progress):
@@ -359,10 +355,18 @@ def comparison(application):
     return match, rows
 
 
-@signals.state_changed.connect
 def _forget_stale_match(application, record=None, user=None, **extra):
     """An application sent back to 未审核 (corrected) is matched again after its new district approval:
     its old result says nothing about what it says now."""
-    if application.state == State.PENDING.value and record is not None and record.from_state is not None:
-        db.session.execute(delete(RegisterMatch).where(RegisterMatch.application_id == application.id))
+    _forget_stale_matches(None, changes=[(application, record)])
 
+
+def _forget_stale_matches(_sender=None, changes=(), **extra):
+    """The same for a bulk decision's changes at once: one DELETE for all of them."""
+    stale = [application.id for application, record in changes
+             if application.state == State.PENDING.value and record is not None and record.from_state is not None]
+    if stale:
+        db.session.execute(delete(RegisterMatch).where(RegisterMatch.application_id.in_(stale)))
+
+
+signals.subscribe(_forget_stale_match, _forget_stale_matches)

@@ -15,10 +15,12 @@ from sqlalchemy import select
 
 from app.campaigns.models import Batch, Campaign
 from app.clock import iso_minute
-from app.exports.downloads import xlsx_response
+from app.exports.xlsx import XLSX_MIMETYPE
 from app.extensions import db
-from app.jobs.services import submit_job
+from app.jobs.services import latest_own_job, result_available, submit_job
+from app.ocr import services as scans
 from app.review.states import State
+from app.security import sealed
 from app.verification import services
 from app.verification.jobs import REGISTER_IMPORT, REGISTER_MATCH
 from app.verification.models import MatchResult
@@ -89,13 +91,21 @@ class RegisterView(BaseView):
         campaigns, batches = self._choices()
         form = form if form is not None else request.args
         summary = self._summary(form) if (form.get("campaign") or form.get("batch")) and not match_errors else None
+        imports = services.imports()
+        error_job_url = None
         if outcome is None and error_token is None:
             error_token = services.latest_error_token(g.user)
+            job = latest_own_job(g.user, REGISTER_IMPORT)
+            # A refused background import keeps its error workbook as the job's result, until a later import.
+            if job is not None and job.state == "failed" and result_available(job) and not (
+                    imports and imports[0].imported_at >= job.finished_at):
+                error_job_url = url_for("JobView.download", job_id=job.id)
         return self.render_template(
-            "verification/index.html", title=_("证书信息核对"), imports=services.imports(), iso_minute=iso_minute,
+            "verification/index.html", title=_("证书信息核对"), imports=imports, iso_minute=iso_minute,
+            error_job_url=error_job_url,
             outcome=outcome, errors_shown=ERRORS_SHOWN, error_token=error_token, summary=summary,
             match_errors=match_errors or {}, form=form, campaigns=campaigns, batches=batches,
-            results=list(MatchResult), headers=services.rules.HEADERS), status
+            results=list(MatchResult), headers=services.rules.HEADERS, scan_status=scans.status()), status
 
     @expose("/")
     @has_access
@@ -126,7 +136,10 @@ class RegisterView(BaseView):
         path = services.error_workbook_path(g.user, token)
         if path is None:
             abort(404)
-        return xlsx_response(open(path, "rb"), "证书信息导入错误报告.xlsx", "register_errors.xlsx")
+        response = sealed.download(path, "证书信息导入错误报告.xlsx", "register_errors.xlsx", XLSX_MIMETYPE)
+        if response is None:
+            abort(404)
+        return response
 
     @expose("/match", methods=["POST"])
     @has_access

@@ -11,6 +11,7 @@ from app.clock import today
 from app.exports.models import ExportRecord
 from app.review import services
 from app.review.states import State
+from tests.factories import fund_by_transfer
 
 DISTRICT = "/review/district"
 
@@ -73,7 +74,7 @@ def test_last_review_comment_and_payment_columns(db, world, login_as):
     from app.payments import services as payments
 
     world.submitted_request(technician="800")
-    payments.fund(app, world.finance)
+    fund_by_transfer(app, world.finance)
     payments.record_payment(app, world.baoshan_admin)
     rejected = world.app()
     services.reject_by_district(rejected, world.baoshan_admin, "证书复印件不清晰")

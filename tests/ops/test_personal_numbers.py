@@ -6,6 +6,7 @@ from click.testing import CliRunner
 from sqlalchemy import insert, select, text, update
 from sqlalchemy.orm import aliased
 
+from app.accounts.models import AppUser
 from app.applications.models import Application
 from app.security import personal
 from app.security.personal import DataKeyError, lookup_hash, new_key, parse_data_keys
@@ -37,11 +38,22 @@ def test_the_raw_table_holds_no_clear_number(app, db):
         assert row["id_number"].startswith(personal.keyring().active + ":")
         assert len(row["id_number_hmac"]) == 64
     assert str(rows[0]["birth_date"]).replace("-", "") == made[0].id_number[6:14]
+    # The accounts' ID numbers too (用户管理 records a clerk's 身份证).
+    number = unique_id_number()
+    account = make_user(id_number=number)
+    with db.engine.connect() as conn:
+        stored, hashed = conn.execute(text("SELECT id_number, id_number_hmac FROM ab_user WHERE id = :id"),
+                                      {"id": account.id}).one()
+        every_account = repr(conn.execute(text("SELECT * FROM ab_user")).all())
+    assert number not in every_account and stored.startswith(personal.keyring().active + ":")
+    assert hashed == lookup_hash(number, "id")
     # Python reads clear text.
     db.session.expire_all()
     again = db.session.get(Application, made[1].id)
     assert again.id_number == made[1].id_number and again.union_card_no == union
     assert db.session.get(Application, made[0].id).paid_card_no == made[0].bank_card_no
+    assert db.session.get(AppUser, account.id).id_number == number
+    assert db.session.scalar(select(AppUser.id).where(AppUser.id_number == number)) == account.id
 
 
 def test_equality_and_in_work_in_sql(app, db):

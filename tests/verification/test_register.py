@@ -2,6 +2,7 @@
 import io
 import re
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -10,6 +11,7 @@ from sqlalchemy import func, select
 from app.review.models import ReviewRecord
 from app.review.services import apply_transition
 from app.review.states import State
+from app.security import sealed
 from app.verification import services
 from app.verification.models import RegisterEntry, RegisterImport, RegisterMatch
 from tests.conftest import csrf_token
@@ -55,7 +57,7 @@ def test_import_stores_every_row_and_keeps_who_when_and_file(db, world, login_as
     assert "2015年技师证书.xlsx" in listed and world.city_admin.real_name in listed
 
 
-def test_one_bad_row_imports_nothing_and_every_error_is_listed_and_downloadable(db, world, login_as):
+def test_one_bad_row_imports_nothing_and_every_error_is_listed_and_downloadable(app, db, world, login_as):
     good = world.app(State.DISTRICT_APPROVED)
     bad_id = good.id_number[:17] + ("0" if good.id_number[17] != "0" else "1")
     rows = [
@@ -89,6 +91,10 @@ def test_one_bad_row_imports_nothing_and_every_error_is_listed_and_downloadable(
     assert [r[0] for r in body] == [3, 4, 5, 6, 2]  # rows with errors first, then the others
     assert "校验位" in body[0][-1] and body[-1][-1] is None
     assert body[0][3] == bad_id  # what was typed, as text
+    # Kept under UPLOAD_DIR/register/ encrypted: it quotes the ID numbers.
+    kept = list((Path(app.config["UPLOAD_DIR"]) / "register").glob(f"errors-{world.city_admin.id}-*.xlsx"))
+    assert len(kept) == 1 and kept[0].read_bytes().startswith(sealed.FILE_MAGIC)
+    assert sealed.read_bytes(kept[0]) == download.get_data()
     # It is offered again on the page until an import succeeds; nobody else can fetch it.
     assert link in client.get(PAGE).get_data(as_text=True)
     other_admin = make_user(SYSTEM_ADMIN, real_name="另一位管理员")

@@ -2,14 +2,17 @@
 background job that the real consumer runs, with progress on 我的任务; a refused file fails its job with a
 Chinese message and its error workbook stays downloadable by its owner only."""
 import io
+import threading
 
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from app.jobs import uploads
 from app.jobs.models import Job
 from app.review.states import State
+from app.verification import jobs as register_jobs
 from app.verification.models import RegisterEntry, RegisterImport, RegisterMatch
-from tests.conftest import csrf_token, wait_for_job
+from tests.conftest import csrf_token, files_left, wait_for_job
 from tests.verification.helpers import register_file, row_of
 
 PAGE = "/register/"
@@ -74,8 +77,52 @@ def test_a_refused_large_register_fails_its_job_and_keeps_the_error_workbook(app
     link = page.split('id="register-last-refused"')[1].split('href="')[1].split('"')[0]
     sheet = load_workbook(io.BytesIO(client.get(link).get_data())).active
     assert [c.value for c in sheet[1]][-1] == "错误"
+    # Failed with a result: the same workbook is the job's file on 我的任务, for its owner only.
+    assert link == f"/jobs/download/{job.id}" and f'href="/jobs/download/{job.id}"' in client.get("/jobs/").get_data(
+        as_text=True)
+    assert login_as(world.finance).get(link).status_code == 404
     # The kept upload is gone once its job ran.
-    from app.verification.services import storage_dir
+    from app.jobs import uploads
 
     with app.app_context():
-        assert not list(storage_dir().glob("upload-*.xlsx"))
+        assert files_left(uploads.folder()) == []
+
+
+def test_a_register_import_interrupted_by_a_stop_keeps_its_upload_and_runs_after_the_start(
+        app, db, world, login_as, job_consumer, monkeypatch):
+    """The consumer stops while the register is read (the worker interrupted): the job is queued again with
+    its upload kept, imports the file after the start, and only then the upload goes."""
+    apps = [world.app(State.DISTRICT_APPROVED, name=n) for n in ("张三", "李四")]
+    monkeypatch.setitem(app.config, "REGISTER_JOB_THRESHOLD", 1)
+    entered, release, runs = threading.Event(), threading.Event(), []
+    real_import = register_jobs.services.import_register
+
+    def interrupted_once(*args, **kwargs):
+        runs.append(1)
+        if len(runs) == 1:
+            entered.set()
+            assert release.wait(20), "the test never let the stopped run go on"
+            raise KeyboardInterrupt
+        return real_import(*args, **kwargs)
+
+    monkeypatch.setattr(register_jobs.services, "import_register", interrupted_once)
+    client = login_as(world.city_admin)
+    assert upload(client, register_file([row_of(a) for a in apps])).status_code == 302
+    with app.app_context():
+        kept = sorted(p.name for p in uploads.folder().iterdir())
+    assert len(kept) == 1 and entered.wait(20)
+    workers = [thread for _, thread in job_consumer.consumer.worker_threads]
+    job_consumer.stop(graceful=False)
+    release.set()
+    for thread in workers:
+        thread.join(20)
+    job_id = db.session.scalars(select(Job.id)).one()
+    db.session.rollback()
+    assert db.session.get(Job, job_id).state == "queued" and count(db, RegisterEntry) == 0
+    with app.app_context():
+        assert sorted(p.name for p in uploads.folder().iterdir()) == kept
+    job_consumer.start()
+    job = wait_for_job(job_id)
+    assert (job.state, job.error) == ("done", None) and count(db, RegisterEntry) == 2
+    with app.app_context():
+        assert files_left(uploads.folder()) == []

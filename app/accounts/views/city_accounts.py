@@ -5,11 +5,8 @@ account is made: Flask-AppBuilder's generic user, role and permission screens ar
 is one of the two city roles, chosen when the account is created and fixed afterwards; the organisation
 is always the city centre (the root of the tree).
 """
-from flask import flash, g, request
-from flask_appbuilder import expose
-from flask_appbuilder.actions import action
+from flask import g
 from flask_appbuilder.models.filters import BaseFilter
-from flask_appbuilder.security.decorators import has_access
 from flask_appbuilder.security.sqla.models import Role
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -19,12 +16,10 @@ from wtforms.validators import DataRequired
 from app.accounts import forms as account_forms
 from app.accounts.models import AppUser
 from app.accounts.roles import FINANCE, SYSTEM_ADMIN
-from app.accounts.services import create_account, one_time_password
-from app.accounts.views.common import USER_LABELS, AccountViewMixin, UserListInterface, render_one_time_password
-from app.clock import iso_date, iso_minute
+from app.accounts.services import create_account
+from app.accounts.views.common import USER_LABELS, PlatformAccountModelView, UserListInterface
 from app.extensions import db
 from app.orgs.models import Organisation
-from app.security.views_base import GuardedModelView
 
 #: The roles a city account may hold (the platform's fixed roles, never edited on screen).
 CITY_ROLES = (SYSTEM_ADMIN, FINANCE)
@@ -48,7 +43,7 @@ def role_titles(roles):
     return "、".join(role.name for role in roles or ())
 
 
-class CityAccountModelView(AccountViewMixin, GuardedModelView):
+class CityAccountModelView(PlatformAccountModelView):
     route_base = "/city-accounts"
     datamodel = UserListInterface(AppUser)
     base_filters = [["roles", FilterCityRoles, None]]
@@ -65,45 +60,20 @@ class CityAccountModelView(AccountViewMixin, GuardedModelView):
     show_columns = ["username", "real_name", "roles", "organisation", "mobile", "active", "must_change_password",
                     "last_login", "login_count", "fail_login_count", "locked_until", "created_on"]
     search_columns = ["username", "real_name", "mobile", "active"]
-    order_columns = ["username", "real_name", "mobile", "last_login", "created_on"]
     add_columns = ["username", "real_name", "role", "mobile"]
     edit_columns = ["username", "real_name", "mobile", "active"]
-    formatters_columns = {"created_on": iso_date, "last_login": iso_minute, "locked_until": iso_minute,
-                          "roles": role_titles}
-    validators_columns = {
-        "username": [account_forms.username_validator],
-        "real_name": [account_forms.real_name_validator],
-        "mobile": [account_forms.optional_mobile_validator],
-    }
+    formatters_columns = {**PlatformAccountModelView.formatters_columns, "roles": role_titles}
+    validators_columns = {**PlatformAccountModelView.validators_columns,
+                          "mobile": [account_forms.optional_mobile_validator]}
     add_form_extra_fields = {
         "role": SelectField(_l("角色"), choices=[("", "请选择")] + [(name, name) for name in CITY_ROLES],
                             validators=[DataRequired(message=_l("请选择角色"))]),
     }
-    base_order = ("username", "asc")
 
-    @expose("/add", methods=["GET", "POST"])
-    @has_access
-    def add(self):
-        """新建: the service creates the account; its one-time password is shown on this response only."""
-        form = self.add_form.refresh()
-        if request.method == "POST" and form.validate():
-            if form.role.data not in CITY_ROLES:
-                form.role.errors = [str(_l("请选择角色"))]
-            else:
-                password = one_time_password()
-                account = create_account(
-                    form.username.data, password, form.role.data, _city_root(), form.real_name.data,
-                    mobile=form.mobile.data, created_by=g.user,
-                    detail=f"创建市级账号 {form.username.data}（{form.role.data}）")
-                db.session.commit()
-                flash(self.add_row_message, "success")
-                return render_one_time_password(self, account, password, _l("账号已创建"))
-        if request.method == "GET":
-            self.update_redirect()
-        return self.render_template(self.add_template, title=self.add_title,
-                                    widgets=self._get_add_widget(form=form))
-
-    @action("resetpassword", _l("重置密码"), _l("确定要重置该账号的密码吗？系统将生成一次性密码，用户登录后须立即修改。"),
-            "fa-key", multiple=False)
-    def resetpassword(self, item):
-        return self.reset_password_page(item)
+    def create_from_form(self, form, password):
+        if form.role.data not in CITY_ROLES:
+            form.role.errors = [str(_l("请选择角色"))]
+            return None
+        return create_account(form.username.data, password, form.role.data, _city_root(), form.real_name.data,
+                              mobile=form.mobile.data, created_by=g.user,
+                              detail=f"创建市级账号 {form.username.data}（{form.role.data}）")

@@ -1,12 +1,16 @@
-"""What the account screens share: labels, list filters, the list interface, 删除 and 重置密码.
+"""What the account screens share: labels, list filters, the list interface, 删除 and 重置密码, and the
+system admin's two screens of platform accounts (市级账号, 区县局管理员账号: ``PlatformAccountModelView``).
 
 No account is ever deleted: 删除 deactivates it (its applications and their history stay), and the
 session epoch moves so it is signed out everywhere at once.
 """
-from flask import abort, flash, g, url_for
+from flask import abort, flash, g, request, url_for
+from flask_appbuilder import expose
+from flask_appbuilder.actions import action
 from flask_appbuilder.fieldwidgets import BS3PasswordFieldWidget
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.security.decorators import has_access
 from flask_appbuilder.security.sqla.models import Role
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -14,8 +18,11 @@ from sqlalchemy.orm import selectinload, with_expression
 
 from app.accounts import forms as account_forms
 from app.accounts.models import AppUser
-from app.accounts.services import deactivate_account, reset_password, update_account
+from app.accounts.services import deactivate_account, one_time_password, reset_password, update_account
 from app.applications.models import Application
+from app.clock import iso_date, iso_minute
+from app.extensions import db
+from app.security.views_base import GuardedModelView
 
 USER_LABELS = {
     "username": _l("登录名"), "real_name": _l("姓名"), "first_name": _l("姓名"), "mobile": _l("手机号码"),
@@ -108,3 +115,45 @@ class AccountViewMixin:
             item = item[0]
         password = reset_password(item, g.user)
         return render_one_time_password(self, item, password, _l("密码已重置"))
+
+
+class PlatformAccountModelView(AccountViewMixin, GuardedModelView):
+    """An account screen of the system admin (市级账号, 区县局管理员账号): the same list order, formats and form
+    checks; 新建 through the account service, its one-time password shown on that response only; 重置密码.
+    A subclass names its columns and says how its form makes the account (``create_from_form``)."""
+
+    order_columns = ["username", "real_name", "mobile", "last_login", "created_on"]  # noqa: RUF012
+    formatters_columns = {"created_on": iso_date, "last_login": iso_minute, "locked_until": iso_minute}  # noqa: RUF012
+    validators_columns = {  # noqa: RUF012
+        "username": [account_forms.username_validator],
+        "real_name": [account_forms.real_name_validator],
+        "mobile": [account_forms.mobile_validator],
+    }
+    base_order = ("username", "asc")
+
+    def create_from_form(self, form, password):
+        """The account the valid ``form`` asks for, created with ``password`` (not committed); None, with the
+        reason put on the form's field, when it cannot be."""
+        raise NotImplementedError
+
+    @expose("/add", methods=["GET", "POST"])
+    @has_access
+    def add(self):
+        """新建: the service creates the account; its one-time password is shown on this response only."""
+        form = self.add_form.refresh()
+        if request.method == "POST" and form.validate():
+            password = one_time_password()
+            account = self.create_from_form(form, password)
+            if account is not None:
+                db.session.commit()
+                flash(self.add_row_message, "success")
+                return render_one_time_password(self, account, password, _l("账号已创建"))
+        if request.method == "GET":
+            self.update_redirect()
+        return self.render_template(self.add_template, title=self.add_title,
+                                    widgets=self._get_add_widget(form=form))
+
+    @action("resetpassword", _l("重置密码"), _l("确定要重置该账号的密码吗？系统将生成一次性密码，用户登录后须立即修改。"),
+            "fa-key", multiple=False)
+    def resetpassword(self, item):
+        return self.reset_password_page(item)
