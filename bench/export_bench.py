@@ -8,10 +8,8 @@ The database is filled by bench/generate.py first (a PostgreSQL database is empt
 runs in a fresh child process, so its peak RSS (ru_maxrss) is the export's and not the generator's:
 once plain for the time, once under tracemalloc for the peak of Python allocations. Printed, not tested.
 """
-import argparse
 import os
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -20,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.generate import prepare  # noqa: E402  (after the path is set)
+from bench.generate import measure_in_child  # noqa: E402  (after the path is set)
 
 
 def export_once(user, trace=False):
@@ -55,11 +53,11 @@ def measure(database_url):
         from app.accounts.models import AppUser
         from app.extensions import db
 
-        city = db.session.scalar(select(AppUser).where(AppUser.username.like("bench_admin_%")))
-        district = db.session.scalar(select(AppUser).where(AppUser.username.like("bench_d0_%")))
         dialect = db.engine.dialect.name
         base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        for label, user, trace in (("city, all rows", city, True), ("one district", district, False)):
+        for label, login, trace in (("city, all rows", "bench_admin_%", True), ("one district", "bench_d0_%", False)):
+            # Loaded in each round: the session is removed after the last one (its objects detached).
+            user = db.session.scalar(select(AppUser).where(AppUser.username.like(login)))
             count, seconds, _peak, size = export_once(user)
             rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
             print(f"[{dialect}] {label}: {count:,} rows in {seconds:.1f} s ({count / seconds:,.0f} rows/s), "
@@ -74,19 +72,7 @@ def measure(database_url):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", help="default: a new SQLite file in a temporary folder")
-    parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--reuse", action="store_true", help="do not regenerate: the database is already filled")
-    parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    url = args.database_url or f"sqlite:///{tempfile.mkdtemp(prefix='jishi-bench-')}/bench.db"
-    if args.measure:
-        measure(url)
-        return
-    if not args.reuse:
-        prepare(url, args.rows)
-    subprocess.run([sys.executable, __file__, "--measure", "--database-url", url], check=True)
+    measure_in_child(__file__, __doc__, measure, rows=100_000)
 
 
 if __name__ == "__main__":

@@ -10,10 +10,8 @@ process, like a queue consumer, submits the job for the city's 系统管理员, 
 (a worker thread), reads its progress the way 我的任务 does while it runs, and prints the peak RSS of the
 whole process (app, consumer and export) against the target. Printed, not tested.
 """
-import argparse
 import os
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -21,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.generate import prepare  # noqa: E402  (after the path is set)
+from bench.generate import measure_in_child  # noqa: E402  (after the path is set)
 
 TARGET_MB = 200
 
@@ -97,19 +95,7 @@ def measure(database_url):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", help="default: a new SQLite file in a temporary folder")
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--reuse", action="store_true", help="do not regenerate: the database is already filled")
-    parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    url = args.database_url or f"sqlite:///{tempfile.mkdtemp(prefix='jishi-bench-')}/bench.db"
-    if args.measure:
-        measure(url)
-        return
-    if not args.reuse:
-        prepare(url, args.rows)
-    subprocess.run([sys.executable, __file__, "--measure", "--database-url", url], check=True)
+    measure_in_child(__file__, __doc__, measure, rows=1_000_000)
 
 
 if __name__ == "__main__":

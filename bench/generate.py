@@ -11,6 +11,7 @@ Never point this at real data.
 import argparse
 import os
 import random
+import subprocess
 import sys
 import tempfile
 import time
@@ -200,6 +201,26 @@ def prepare(database_url, count, reset=True):
         seconds = populate(count)
     print(f"generated {count:,} applications in {seconds:.1f} s ({count / seconds:,.0f} rows/s)", flush=True)
     return seconds
+
+
+def measure_in_child(script, doc, measure, rows):
+    """The command line of a bench whose figures are taken in a fresh child process (its peak RSS then is the
+    measured work's, not the generator's): ``--database-url`` (default: a new SQLite file in a temporary
+    folder), ``--rows`` (default ``rows``), ``--reuse`` (the database is already filled). The database is
+    filled by :func:`prepare` first, then ``script --measure`` runs ``measure(database_url)``."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--database-url", help="default: a new SQLite file in a temporary folder")
+    parser.add_argument("--rows", type=int, default=rows)
+    parser.add_argument("--reuse", action="store_true", help="do not regenerate: the database is already filled")
+    parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    url = args.database_url or f"sqlite:///{tempfile.mkdtemp(prefix='jishi-bench-')}/bench.db"
+    if args.measure:
+        measure(url)
+        return
+    if not args.reuse:
+        prepare(url, args.rows)
+    subprocess.run([sys.executable, script, "--measure", "--database-url", url], check=True)
 
 
 def main():

@@ -63,6 +63,15 @@ def rss_kb(pid):
     return None
 
 
+def cpu_seconds(pid):
+    """User + system CPU time the process has used so far (None when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def workers_of(master):
     try:
         children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
@@ -84,7 +93,7 @@ class Stats:
                 self.errors.append(error)
 
 
-def simulated_user(base, username, deadline, stats, rng):
+def simulated_user(base, username, deadline, stats, rng, timeout):
     session = requests.Session()
     # As a reverse proxy talks to gunicorn: one request per connection (no keep-alive race on idle sockets).
     session.headers["Connection"] = "close"
@@ -92,7 +101,8 @@ def simulated_user(base, username, deadline, stats, rng):
     def call(method, path, **kwargs):
         started = time.monotonic()
         try:
-            response = session.request(method, base + path, timeout=60, allow_redirects=False, **kwargs)
+            # A generous timeout: slowness on a loaded machine is measured, not counted as an error.
+            response = session.request(method, base + path, timeout=timeout, allow_redirects=False, **kwargs)
         except requests.RequestException as exc:
             stats.record(time.monotonic() - started, f"{path}: {type(exc).__name__}")
             return None
@@ -144,6 +154,8 @@ def main():
     parser.add_argument("--applications", type=int, default=20_000)
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--sample-seconds", type=float, default=15)
+    parser.add_argument("--timeout", type=float, default=300,
+                        help="seconds a client waits for an answer (gunicorn's worker timeout too)")
     args = parser.parse_args()
 
     instance = Path(tempfile.mkdtemp(prefix="jishi-soak-"))
@@ -155,7 +167,7 @@ def main():
     env.pop("APP_ENV", None)
     log = open(instance / "server.log", "w")  # noqa: SIM115
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", str(args.workers), "--threads",
-                               str(args.threads), "--timeout", "120", "-b", f"127.0.0.1:{port}", "bench.soak_app:app"],
+                               str(args.threads), "--timeout", str(int(args.timeout)), "-b", f"127.0.0.1:{port}", "bench.soak_app:app"],
                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -171,7 +183,8 @@ def main():
         stats, deadline = Stats(), time.monotonic() + args.minutes * 60
         rng = random.Random(2015)
         threads = [threading.Thread(target=simulated_user, daemon=True,
-                                    args=(base, users[n % len(users)], deadline, stats, random.Random(rng.random())))
+                                    args=(base, users[n % len(users)], deadline, stats, random.Random(rng.random()),
+                                          args.timeout))
                    for n in range(args.users)]
         for thread in threads:
             thread.start()
@@ -188,7 +201,8 @@ def main():
                       + ", ".join(f"{s[-1][1] // 1024} MB" for s in samples.values()), flush=True)
             time.sleep(args.sample_seconds)
         for thread in threads:
-            thread.join(120)
+            thread.join(args.timeout + 10)
+        cpu = {pid: cpu_seconds(pid) for pid in samples}
     finally:
         server.terminate()
         server.wait(60)
@@ -196,8 +210,11 @@ def main():
 
     seconds = args.minutes * 60
     lat = sorted(stats.latencies) or [0]
+    server_errors = sum(1 for e in stats.errors if re.search(r": 5\d\d$", e))
+    connection_errors = sum(1 for e in stats.errors if not re.search(r": \d{3}$", e))
     print(f"\nrequests: {stats.requests:,} ({stats.requests / seconds:.1f}/s), errors: {len(stats.errors)} "
-          f"(target 0)")
+          f"(target 0): {server_errors} answered 5xx, {connection_errors} without an answer, "
+          f"{len(stats.errors) - server_errors - connection_errors} other 4xx")
     print(f"latency: median {statistics.median(lat) * 1000:.0f} ms, p95 {lat[int(len(lat) * 0.95) - 1] * 1000:.0f} ms, "
           f"max {lat[-1] * 1000:.0f} ms")
     for error in sorted(set(stats.errors))[:10]:
@@ -205,9 +222,10 @@ def main():
     print("worker memory (RSS; target flat): first sample after warm-up → last, max")
     for pid, rows in samples.items():
         warm = [kb for t, kb in rows if t >= min(60, seconds / 5)] or [kb for _t, kb in rows]
+        used = cpu.get(pid)
         print(f"  worker {pid}: {warm[0] / 1024:.0f} MB → {warm[-1] / 1024:.0f} MB "
               f"({(warm[-1] - warm[0]) / 1024:+.1f} MB), max {max(kb for _t, kb in rows) / 1024:.0f} MB, "
-              f"{len(rows)} samples")
+              f"{len(rows)} samples; CPU {'gone' if used is None else f'{used:.0f} s'}")
     tracebacks = (instance / "server.log").read_text(errors="replace").count("Traceback")
     print(f"tracebacks in the server log: {tracebacks}")
 

@@ -44,6 +44,13 @@ def on_state_changed(application, record=None, user=None, **_extra):
         queue(admins_of(application.district_id), action, text, target, skip=actor)
 
 
+def on_states_changed(_sender=None, changes=(), user=None, **_extra):
+    """A bulk decision's changes at once: each still gets its own message, queued in one list (written with
+    the others in one INSERT before the commit)."""
+    for application, record in changes:
+        on_state_changed(application, record=record, user=user)
+
+
 def on_request_changed(request, action=None, user=None, comment=None, **_extra):
     batch = request.batch
     batch_name = f"{batch.campaign.name} {batch.name}" if batch is not None else ""
@@ -59,7 +66,10 @@ def on_request_changed(request, action=None, user=None, comment=None, **_extra):
 
 
 def on_job_finished(job, **_extra):
-    """The owner of a job hears that it ended. Sent after the job's record is committed: commits itself."""
+    """The owner of a job hears that it ended. Sent after the job's record is committed: commits itself.
+    Kinds kept off 我的任务 (registry ``listed=False``) are not announced either."""
+    if not registry.listed(job.kind):
+        return
     title = registry.title_of(job.kind)
     if job.state == JobState.DONE.value:
         text = f"您的任务“{title}”已完成"
@@ -71,6 +81,6 @@ def on_job_finished(job, **_extra):
 
 def connect():
     """Subscribe (weakly referenced module functions stay alive: they are module globals)."""
-    review_signals.state_changed.connect(on_state_changed)
+    review_signals.subscribe(on_state_changed, on_states_changed)
     request_signals.request_changed.connect(on_request_changed)
     job_signals.job_finished.connect(on_job_finished)

@@ -22,7 +22,6 @@ class Field:
 
 COMMENT = Field("comment", _l("审核意见（选填）"), "comment")
 REASON = Field("comment", _l("原因"), "comment", required=True, help=_l("将显示给填报单位"))
-FUNDED_ON = Field("funded_on", _l("配套发放日期"), "date", required=True)
 PAID_ON = Field("paid_on", _l("发放至职工日期"), "date", required=True)
 CARD_NO = Field("card_no", _l("发放卡号"), "card", required=True, help=_l("默认为申请表中的工会会员服务卡或银行卡"))
 
@@ -52,7 +51,6 @@ DECISIONS = {d.name: d for d in (
     Decision("reject_by_district", "已审核不通过", (REASON,), (REASON,), "warning"),
     Decision("approve_final", "已终审通过", (COMMENT,), (COMMENT,), "success"),
     Decision("reject_final", "已终审不通过", (REASON,), (REASON,), "warning"),
-    Decision("fund", "已记录配套发放", (FUNDED_ON,), (FUNDED_ON,), "success"),
     Decision("record_payment", "已记录发放至职工", (PAID_ON, CARD_NO), (PAID_ON,), "success"),
     Decision("void", "已作废", (REASON,), (REASON,), "danger"),
 )}

@@ -10,16 +10,23 @@ from dataclasses import dataclass, fields
 
 from flask import current_app, has_app_context
 from sqlalchemy import and_, false, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 from sqlalchemy.sql import operators
 
+from app.applications.attachments import missing_scans_clause
 from app.applications.models import Application
 from app.campaigns.models import Batch, Campaign
+from app.ocr.models import ScanCheck
 from app.orgs.models import Organisation, OrgKind
 from app.review.states import State
 from app.security.scoping import SUBTREE, scope_filter, user_org
 from app.verification.models import MatchResult, RegisterMatch
 
+#: What a review list page reads of each of its applications: the columns it shows and what its row buttons
+#: check (state and scope for 作废, the variant for 缺少扫描件). Not the form's other fields, nor the encrypted
+#: personal numbers: nothing on a list decrypts a number. Any other column read from such a row raises.
+LIST_COLUMNS = ("id", "campaign_id", "batch_id", "organisation_id", "district_id", "submitted_by_id", "variant",
+                "state", "version", "name", "submitted_at")
 #: Columns a list may be ordered by; every order ends with the id so pages never overlap.
 ORDERS = {"name": Application.name, "submitted_at": Application.submitted_at, "state": Application.state}
 _MAX_ID = 2 ** 63 - 1
@@ -39,6 +46,10 @@ class ApplicationFilter:
     certificate_no: tuple = ()
     #: 核对结果 against the certificate register: a MatchResult code, or UNCHECKED (never matched).
     verification: tuple = ()
+    #: 扫描件: MISSING_SCANS (a required scan is missing) or COMPLETE_SCANS.
+    scans: tuple = ()
+    #: 扫描件识别 against the typed key fields: one of SCAN_CHOICES' values.
+    scan: tuple = ()
     #: The states the screen shows at all (e.g. 配套发放: 终审通过 and later); empty: every state.
     screen_states: tuple = ()
 
@@ -89,6 +100,10 @@ def conditions(user, flt, kind=SUBTREE):
         clauses.append(Application.certificate_no.contains(value, autoescape=True))
     for value in flt.verification:
         clauses.append(_verification(value))
+    for value in flt.scans:
+        clauses.append(scans_condition(value))
+    for value in flt.scan:
+        clauses.append(_scan(value))
     for value in flt.unit:
         units = select(Organisation.id).where(or_(Organisation.unit_name.contains(value, autoescape=True),
                                                   Organisation.name.contains(value, autoescape=True)))
@@ -101,6 +116,20 @@ UNCHECKED = "unchecked"
 VERIFICATION_CHOICES = [(r.value, r.title) for r in MatchResult] + [(UNCHECKED, "未核对")]
 
 
+#: The 扫描件 filter's values: applications lacking a scan their variant requires, or carrying them all.
+MISSING_SCANS, COMPLETE_SCANS = "missing", "complete"
+SCANS_CHOICES = [(MISSING_SCANS, "缺少扫描件"), (COMPLETE_SCANS, "扫描件齐全")]
+
+
+def scans_condition(value):
+    """The WHERE clause of the 扫描件 filter's ``value`` (an unknown value matches nothing)."""
+    if value == MISSING_SCANS:
+        return missing_scans_clause()
+    if value == COMPLETE_SCANS:
+        return ~missing_scans_clause()
+    return false()
+
+
 def _verification(value):
     matched = select(RegisterMatch.application_id)
     if value == UNCHECKED:
@@ -108,6 +137,23 @@ def _verification(value):
     if value not in {r.value for r in MatchResult}:
         return false()
     return Application.id.in_(matched.where(RegisterMatch.result == value))
+
+
+#: The 扫描件核对 filter: a key field differs from the scans; none differs; the scans not read (yet).
+SCAN_DIFFER, SCAN_NO_DIFFERENCE, SCAN_UNCHECKED = "differ", "same", "unchecked"
+SCAN_CHOICES = [(SCAN_DIFFER, "扫描件与填写不一致"), (SCAN_NO_DIFFERENCE, "未发现不一致"),
+                (SCAN_UNCHECKED, "扫描件未识别")]
+
+
+def _scan(value):
+    checked = select(ScanCheck.application_id)
+    if value == SCAN_DIFFER:
+        return Application.id.in_(checked.where(ScanCheck.differs.is_(True)))
+    if value == SCAN_NO_DIFFERENCE:
+        return Application.id.in_(checked.where(ScanCheck.differs.is_(False)))
+    if value == SCAN_UNCHECKED:
+        return Application.id.not_in(checked)
+    return false()
 
 
 def applications(user, flt, kind=SUBTREE):
@@ -236,23 +282,27 @@ def page_ids(session, id_select, order, *, number=0, size=25, total=None):
     return session.scalars(id_select.order_by(*order).limit(size).offset(offset)).all()
 
 
-def rows_by_id(session, model, ids, eager=()):
+def rows_by_id(session, model, ids, eager=(), columns=None):
     """The rows ``ids`` of ``model`` in that order, their shown many-to-one relations joined in the same
-    statement (the joins run for these few rows only, after the page was chosen)."""
+    statement (the joins run for these few rows only, after the page was chosen); with ``columns``, only those
+    columns are read (reading another one then raises instead of querying row by row)."""
     if not ids:
         return []
     statement = select(model).where(model.id.in_(ids))
     statement = statement.options(*(joinedload(getattr(model, name)) for name in eager))
+    if columns:
+        statement = statement.options(load_only(*(getattr(model, c) for c in columns), raiseload=True))
     found = {row.id: row for row in session.scalars(statement).unique()}
     return [found[pk] for pk in ids if pk in found]
 
 
-def page_of(session, model, id_select, order, *, number, size, count_key=None, eager=()):
+def page_of(session, model, id_select, order, *, number, size, count_key=None, eager=(), columns=None):
     """(total, rows) of one page of a list, in three statements whatever the page size: the count
-    (:func:`counted` under ``count_key``), the page's ids, then those rows with their shown relations."""
+    (:func:`counted` under ``count_key``), the page's ids, then those rows with their shown relations
+    (``columns``: only those, see :func:`rows_by_id`)."""
     total = counted(session, id_select, count_key)
     ids = page_ids(session, id_select, order, number=number, size=size, total=int(total))
-    return total, rows_by_id(session, model, ids, eager)
+    return total, rows_by_id(session, model, ids, eager, columns)
 
 
 def _fenced(user, flt, kind, order_column, direction):
@@ -312,8 +362,9 @@ def position(session, user, flt, anchor_value, anchor_id, *, order_column="submi
 
 
 def page(session, user, flt, *, order_column="submitted_at", direction="desc", number=0, size=25,
-         eager=("submitted_by", "district", "organisation"), kind=SUBTREE):
-    """(total, rows) of one page of the user's scoped, filtered applications (see :func:`page_of`)."""
+         eager=("submitted_by", "district", "organisation"), kind=SUBTREE, columns=None):
+    """(total, rows) of one page of the user's scoped, filtered applications (see :func:`page_of`; ``columns``:
+    only those of each application, e.g. LIST_COLUMNS)."""
     org = user_org(user)
     if (flt.name or flt.unit or flt.certificate_no) and org is not None and org.parent_id is not None:
         id_select, order = _fenced(user, flt, kind, order_column, direction)
@@ -322,12 +373,12 @@ def page(session, user, flt, *, order_column="submitted_at", direction="desc", n
         found = session.scalars(id_select.order_by(*order).limit(limit + 1)).all()
         if len(found) <= limit:
             start = max(number, 0) * size
-            return Total(len(found)), rows_by_id(session, Application, found[start:start + size], eager)
+            return Total(len(found)), rows_by_id(session, Application, found[start:start + size], eager, columns)
     else:
         id_select = select(Application.id).where(*conditions(user, flt, kind))
         order = _order(order_column, direction)
     return page_of(session, Application, id_select, order, number=number, size=size,
-                   count_key=("applications", *scope_key(user, kind), flt), eager=eager)
+                   count_key=("applications", *scope_key(user, kind), flt), eager=eager, columns=columns)
 
 
 def keyset_page(session, user, flt, *, after=None, size=25, eager=("organisation", "district", "campaign", "batch")):
@@ -353,13 +404,15 @@ def ids(session, user, flt):
 
 
 def filter_choices(session, with_districts=False):
-    """Options of the list filters: {column: [(value, label)]} for 报名活动, 批次 and (the city) 区县局."""
-    campaigns = session.execute(select(Campaign.id, Campaign.name).order_by(Campaign.start_date.desc())).all()
-    batches = session.execute(
-        select(Batch.id, Campaign.name, Batch.name).join(Campaign, Campaign.id == Batch.campaign_id)
-        .order_by(Campaign.start_date.desc(), Batch.number)).all()
+    """Options of the list filters: {column: [(value, label)]} for 报名活动, 批次 and (the city) 区县局.
+    The campaigns and their batches come from one statement (a campaign without batches still listed)."""
+    rows = session.execute(
+        select(Campaign.id, Campaign.name, Batch.id, Batch.name)
+        .outerjoin(Batch, Batch.campaign_id == Campaign.id)
+        .order_by(Campaign.start_date.desc(), Campaign.id, Batch.number)).all()
+    campaigns = dict.fromkeys((campaign_id, campaign) for campaign_id, campaign, _b, _n in rows)
     choices = {"campaign": [(str(i), n) for i, n in campaigns],
-               "batch": [(str(i), f"{c} {b}") for i, c, b in batches]}
+               "batch": [(str(b), f"{c} {n}") for _i, c, b, n in rows if b is not None]}
     if with_districts:
         districts = session.execute(
             select(Organisation.id, Organisation.name)

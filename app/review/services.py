@@ -5,7 +5,23 @@ The review decisions (SPEC §4) are one verb each; 配套发放 and 已发放至
 and go through the same :func:`apply_transition`.
 """
 
-from sqlalchemy import case, cast, insert, literal, tuple_, update
+from dataclasses import dataclass
+
+from sqlalchemy import (
+    DateTime,
+    Integer,
+    String,
+    and_,
+    bindparam,
+    case,
+    cast,
+    insert,
+    literal,
+    null,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app import clock
@@ -85,20 +101,69 @@ def apply_transition(application, user, name, *, expected_version=None, comment=
     return application
 
 
+@dataclass(frozen=True, slots=True)
+class WrittenRecord:
+    """The values of one audit record a bulk decision wrote (the ReviewRecord's attribute names), as its
+    subscribers hear of it: no session object is made for each of thousands of rows."""
+
+    id: int
+    application_id: int
+    user_id: int
+    role: str
+    organisation_id: int | None
+    action: str
+    from_state: str | None
+    to_state: str
+    comment: str | None
+    amount: object
+    amount2: object
+    created_at: object
+    via: str | None = None
+
+
+def _written_in(column, values):
+    """``column IN (values)`` with the values (integers, or pairs of integers) written into the statement: a
+    chunk's thousand ids are not a thousand parameters for the driver to bind and parse."""
+    return column.in_(bindparam(None, list(values), expanding=True, literal_execute=True))
+
+
+def _versions_seen(entries):
+    """Each row still at the version its checks saw: ``(version = v AND id IN (…)) OR …`` for the few versions of
+    a chunk (a thousand (id, version) pairs in one IN list cost the planner more than the update itself)."""
+    by_version = {}
+    for application, _transition, _effect in entries:
+        by_version.setdefault(application.version, []).append(application.id)
+    return or_(*(and_(Application.version == version, _written_in(Application.id, ids))
+                 for version, ids in by_version.items()))
+
+
+def _record_amount(entries, attribute, kind):
+    """The audit records' ``attribute`` (amount, amount2) of ``entries`` as one SQL value, or a CASE on the
+    application id when it differs between them."""
+    values = {application.id: getattr(effect, attribute) for application, _transition, effect in entries}
+    distinct = set(values.values())
+    if len(distinct) == 1:
+        value = distinct.pop()
+        return null() if value is None else cast(literal(value, kind), kind)
+    return case({pk: cast(literal(v, kind), kind) for pk, v in values.items()}, value=Application.id)
+
+
 def apply_transitions(items, user, name, *, comment=None, today=None, params=None):
     """The set-based sibling of :func:`apply_transition`, for bulk decisions: the same transition on many
-    applications, written with one UPDATE per source state and one multi-row INSERT of the audit records.
+    applications, written with one UPDATE per source state and one INSERT … SELECT of their audit records.
 
     ``items`` are (application, expected_version or None) pairs, the applications loaded with their
-    organisation and batch. Each row is checked exactly as apply_transition checks it (the version the user saw,
-    ``workflow.check`` — table, role, scope, conditions —, the comment, the step's effect), in Python and before
-    anything is written. The allowed rows of one source state are then changed by one
-    ``UPDATE … WHERE (id, version) IN (…) AND state = source RETURNING id``: a row another transaction changed
-    meanwhile (on PostgreSQL the UPDATE waits for its lock, then re-reads it) is not returned and gets the
-    ConcurrentChange message, so of two deciders exactly one wins. Values of a registered effect that differ
-    between rows (amounts by level, the card paid to) are written by a CASE on the id in the same UPDATE.
-    Each changed row gets its audit record and then its own ``signals.state_changed``, in the same
-    transaction, as after apply_transition. Callers commit.
+    organisation and batch (app.review.bulk). Each row is checked exactly as apply_transition checks it (the
+    version the user saw, ``workflow.check`` — table, role, scope, conditions —, the comment, the step's effect),
+    in Python and before anything is written. The allowed rows of one source state are then changed by one
+    ``UPDATE … WHERE id IN (…) AND (version = v AND id IN (…) OR …) AND state = source RETURNING id``: a row another
+    transaction changed meanwhile (on PostgreSQL the UPDATE waits for its lock, then re-reads it) is not
+    returned and gets the ConcurrentChange message, so of two deciders exactly one wins. Values of a registered
+    effect that differ between rows (amounts by level, the card paid to) are written by a CASE on the id in the
+    same UPDATE. The changed rows' audit records, one per row, are then written by one
+    ``INSERT INTO review_records … SELECT … FROM applications WHERE id IN (the changed ids)`` per source
+    state (amounts that differ again by a CASE), and ``signals.send_changes`` tells the subscribers of them
+    all, in the same transaction, as after apply_transition. Callers commit.
 
     Returns (changed applications, {application id: reason}) for the rows not changed.
     """
@@ -125,29 +190,31 @@ def apply_transitions(items, user, name, *, comment=None, today=None, params=Non
     for entry in allowed:
         sealed = tuple(sorted((c, v) for c, v in entry[2].values.items() if c in encrypted))
         groups.setdefault((entry[0].state, sealed), []).append(entry)
-    changed = []
+    now = clock.utcnow()
+    changes = []
     for (source, _sealed), entries in groups.items():
         target = entries[0][1].target.value
-        changes = {"state": target, "version": Application.version + 1}
+        values = {"state": target, "version": Application.version + 1}
         for column in sorted({c for _a, _t, effect in entries for c in effect.values}):
-            values = {a.id: effect.values.get(column) for a, _t, effect in entries}
-            distinct = set(values.values())
+            per_row = {a.id: effect.values.get(column) for a, _t, effect in entries}
+            distinct = set(per_row.values())
             if len(distinct) == 1:
-                changes[column] = distinct.pop()
+                values[column] = distinct.pop()
             else:
                 kind = Application.__table__.c[column].type
-                changes[column] = case({pk: cast(literal(v, kind), kind) for pk, v in values.items()},
-                                       value=Application.id)
+                values[column] = case({pk: cast(literal(v, kind), kind) for pk, v in per_row.items()},
+                                      value=Application.id)
         written = dict(db.session.execute(
             update(Application)
-            .where(Application.id.in_([a.id for a, _t, _e in entries]),  # the primary key finds the rows
-                   tuple_(Application.id, Application.version).in_([(a.id, a.version) for a, _t, _e in entries]),
-                   Application.state == source)
-            .values(**changes)
+            .where(_written_in(Application.id, [a.id for a, _t, _e in entries]),  # the primary key finds the rows
+                   _versions_seen(entries), Application.state == source)
+            .values(**values)
             .returning(Application.id, Application.updated_at)
             .execution_options(synchronize_session=False)
         ).all())
-        for application, transition, effect in entries:
+        done = []
+        for entry in entries:
+            application, _transition, effect = entry
             if application.id not in written:
                 # Nothing was written for it: another transaction changed the row first.
                 refused[application.id] = str(ConcurrentChange())
@@ -157,20 +224,33 @@ def apply_transitions(items, user, name, *, comment=None, today=None, params=Non
             set_committed_value(application, "state", target)
             set_committed_value(application, "version", application.version + 1)
             set_committed_value(application, "updated_at", written[application.id])
-            changed.append((application, dict(
-                application_id=application.id, user_id=user.id, role=primary_role(user, transition),
-                organisation_id=user.organisation_id, action=transition.name, from_state=source,
-                to_state=target, comment=comment, amount=effect.amount, amount2=effect.amount2,
-                created_at=clock.utcnow())))
-    if not changed:
-        return [], refused
-    # One multi-row INSERT … RETURNING (batched by SQLAlchemy's insertmanyvalues): the records come back as
-    # ORM objects, matched to their application (each application is changed once here).
-    records = {record.application_id: record for record in db.session.scalars(
-        insert(ReviewRecord).returning(ReviewRecord), [row for _a, row in changed])}
-    for application, _row in changed:
-        signals.state_changed.send(application, record=records[application.id], user=user)
-    return [application for application, _r in changed], refused
+            done.append(entry)
+        # The audit records of the rows just written, one each, by roles (a user holding two roles acts in the
+        # one its transition names).
+        by_role = {}
+        for entry in done:
+            by_role.setdefault(primary_role(user, entry[1]), []).append(entry)
+        for role, rows in by_role.items():
+            columns = {"application_id": Application.id, "user_id": literal(user.id),
+                       "role": literal(role, String), "organisation_id": cast(literal(user.organisation_id), Integer),
+                       "action": literal(name, String), "from_state": literal(source, String),
+                       "to_state": literal(target, String), "comment": cast(literal(comment, String), String),
+                       "amount": _record_amount(rows, "amount", ReviewRecord.__table__.c.amount.type),
+                       "amount2": _record_amount(rows, "amount2", ReviewRecord.__table__.c.amount2.type),
+                       "created_at": literal(now, DateTime)}
+            inserted = db.session.execute(
+                insert(ReviewRecord)
+                .from_select(list(columns), select(*(c.label(k) for k, c in columns.items()))
+                             .where(_written_in(Application.id, [a.id for a, _t, _e in rows])))
+                .returning(ReviewRecord.id, ReviewRecord.application_id))
+            record_ids = {application_id: pk for pk, application_id in inserted}
+            for application, _transition, effect in rows:
+                changes.append((application, WrittenRecord(
+                    id=record_ids[application.id], application_id=application.id, user_id=user.id, role=role,
+                    organisation_id=user.organisation_id, action=name, from_state=source, to_state=target,
+                    comment=comment, amount=effect.amount, amount2=effect.amount2, created_at=now)))
+    signals.send_changes(changes, user)
+    return [application for application, _record in changes], refused
 
 
 def record_creation(application, user):

@@ -26,8 +26,9 @@ from app.exports import summary
 from app.exports.downloads import xlsx_response
 from app.exports.jobs import SUMMARY_JOB, filter_params
 from app.extensions import appbuilder, db
-from app.masking import sees_whole_numbers, shown
 from app.jobs.services import submit_job
+from app.masking import sees_whole_numbers, shown
+from app.ocr import services as scans
 from app.payments import services as payments
 from app.reference import data
 from app.review import decisions, queries, workflow
@@ -59,7 +60,7 @@ class FilterEquals(FilterContains):
 #: FAB's search column → the field of queries.ApplicationFilter it fills.
 FILTER_FIELDS = {"name": "name", "organisation": "unit", "certificate_no": "certificate_no", "state": "state",
                  "campaign": "campaign", "batch": "batch", "new_level": "new_level", "district": "district",
-                 "verification": "verification"}
+                 "verification": "verification", "scans": "scans", "scan": "scan"}
 
 
 # -- list ----------------------------------------------------------------------------------------------
@@ -100,6 +101,8 @@ class ReviewModelView(BulkDecisionsMixin, ScopedModelView):
         "name": [FilterContains], "organisation": [FilterContains], "certificate_no": [FilterContains],
         "state": [FilterEquals], "campaign": [FilterEquals], "batch": [FilterEquals], "new_level": [FilterEquals],
         "district": [FilterEquals],
+        # 扫描件核对 is no column of the application either: a filter app.review.queries reads.
+        "scan": [FilterEquals],
     }
     base_permissions = ["can_list", "can_show", "can_decide", "can_bulk", "can_excel"]
     # No adding, editing or deleting here: applications change only through the decisions.
@@ -109,12 +112,19 @@ class ReviewModelView(BulkDecisionsMixin, ScopedModelView):
     decisions = ()
     #: States the 状态 filter offers.
     filter_states = tuple(State)
+    #: A line above the list, and (endpoint, text) of a link after it (e.g. where a step is taken instead).
+    list_note = None
+    list_note_link = None
 
     # -- the list page -----------------------------------------------------------------------------
 
     def list_widget_extra(self, items):
+        # The 查看 address up to the row's id, and the column labels as text, once per page (not once per row).
+        show = url_for(".show", pk=0)
         return {"show_query": urlencode(self.nav_args()), "voidable": self.voidable(items),
-                "missing_scans": missing_by_application(items)}
+                "missing_scans": missing_by_application(items), "scan_differs": scans.differing_by_application(items),
+                "show_prefix": show[:-1] if show.endswith("/0") else "",
+                "column_labels": {c: str(self.label_columns.get(c, c)) for c in self.list_columns}}
 
     def voidable(self, items):
         voidable = {}
@@ -180,7 +190,8 @@ class ReviewModelView(BulkDecisionsMixin, ScopedModelView):
 
     def list_rows(self, filters, order_column, order_direction, page, page_size):
         return queries.page(db.session, g.user, self.filter_values(), order_column=order_column,
-                            direction=order_direction, number=page or 0, size=page_size)
+                            direction=order_direction, number=page or 0, size=page_size,
+                            columns=queries.LIST_COLUMNS)
 
     def filter_bar(self):
         """The fields of the filter bar above the list, with their options and current values."""
@@ -192,6 +203,10 @@ class ReviewModelView(BulkDecisionsMixin, ScopedModelView):
         bar.append(("new_level", _l("晋升等级"), [(code, LEVEL_SHORT[code]) for code in data.NEW_LEVEL_CODES]))
         if "verification" in self.search_filter_overrides:
             bar.append(("verification", _l("核对结果"), queries.VERIFICATION_CHOICES))
+        if "scans" in self.search_filter_overrides:
+            bar.append(("scans", _l("扫描件"), queries.SCANS_CHOICES))
+        if "scan" in self.search_filter_overrides:
+            bar.append(("scan", _l("扫描件核对"), queries.SCAN_CHOICES))
         bar.append(("name", _l("姓名"), None))
         bar.append(("organisation", _l("单位"), None))
         bar.append(("certificate_no", _l("证书编号"), None))
@@ -220,8 +235,18 @@ class ReviewModelView(BulkDecisionsMixin, ScopedModelView):
         return self.render_template(
             self.list_template, title=self.list_title, widgets=widgets, count=count,
             filter_bar=self.filter_bar(), filter_query=urlencode(self.filter_args()),
-            bulk_decisions=[decisions.DECISIONS[n] for n in self.decisions],
+            bulk_decisions=[decisions.DECISIONS[n] for n in self.decisions], note=self.list_note,
+            note_link=self._note_link(),
             can_excel=self.appbuilder.sm.has_access("can_excel", self.class_permission_name))
+
+    def _note_link(self):
+        if not self.list_note_link:
+            return None
+        endpoint, text = self.list_note_link
+        view = endpoint.partition(".")[0]
+        if not self.appbuilder.sm.has_access("can_list", view):
+            return None
+        return url_for(endpoint), text
 
     # -- one application -------------------------------------------------------------------------------
 
@@ -230,7 +255,7 @@ class ReviewModelView(BulkDecisionsMixin, ScopedModelView):
                 if t.name in self.decisions]
 
     def decision_defaults(self, item, today):
-        return {"funded_on": today.isoformat(), "paid_on": today.isoformat(),
+        return {"paid_on": today.isoformat(),
                 "card_no": payments.default_card(item)}
 
     def blocked_decisions(self, item, today):
@@ -252,7 +277,6 @@ class ReviewModelView(BulkDecisionsMixin, ScopedModelView):
         allowed = self.allowed_decisions(item, today)
         missing = missing_titles(item)
         names = {d.name for d in allowed}
-        city_amount, city_amount_problem = _amount_or_problem(payments.city_amount_for, item, "fund" in names)
         matching, matching_problem = _amount_or_problem(payments.matching_amount_for, item,
                                                         "record_payment" in names)
         whole = sees_whole_numbers(g.user)
@@ -267,9 +291,9 @@ class ReviewModelView(BulkDecisionsMixin, ScopedModelView):
             attachment_kinds=KIND_TITLES, decisions=allowed, blocked=self.blocked_decisions(item, today),
             missing_scans=missing, missing_scans_text=missing_scans_text(missing) if missing else "",
             defaults=self.decision_defaults(item, today), errors=errors or {}, form=form or {},
-            open_decision=open_decision, city_amount=city_amount, city_amount_problem=city_amount_problem,
-            matching=matching, matching_problem=matching_problem, back=self.back_to_list(), nav=nav,
-            then_next=NEXT_DECISIONS, **self.extra_show_args(item))
+            open_decision=open_decision, matching=matching, matching_problem=matching_problem,
+            back=self.back_to_list(), nav=nav, then_next=NEXT_DECISIONS,
+            scan=scans.comparison(item, whole), scan_status=scans.status(), **self.extra_show_args(item))
 
     @expose("/show/<pk>", methods=["GET"])
     @has_access
@@ -398,6 +422,8 @@ class DistrictReviewModelView(ReviewModelView):
     list_title = _l("报名管理")
     show_title = _l("查看报名表")
     decisions = ("approve_by_district", "reject_by_district", "record_payment", "void")
+    # 扫描件 (缺少扫描件 / 扫描件齐全) is no column of the application: only a filter (app.review.queries).
+    search_filter_overrides = {**ReviewModelView.search_filter_overrides, "scans": [FilterEquals]}
 
     # FAB lists actions by attribute name: the numbers keep the manual's order.
     ticked_1_approve = ticked("approve_by_district", "fa-check")

@@ -27,6 +27,9 @@ class Transition:
     requires_comment: bool = False
     #: (application, user, today) -> None if allowed, else the reason (Chinese).
     conditions: tuple = field(default_factory=tuple)
+    #: False: no screen, bulk action or API call offers this step; only the service of the domain that owns it
+    #: takes it (配套发放: app.payments.transfers, every application under a 划拨 voucher).
+    offered: bool = True
 
 
 def _batch_open(application, user, today):
@@ -70,7 +73,7 @@ TRANSITIONS = (
     Transition("approve_final", "终审通过", (State.DISTRICT_APPROVED,), State.FINAL_APPROVED, (SYSTEM_ADMIN,)),
     Transition("reject_final", "终审不通过", (State.DISTRICT_APPROVED,), State.FINAL_REJECTED, (SYSTEM_ADMIN,),
                requires_comment=True),
-    Transition("fund", "配套发放", (State.FINAL_APPROVED,), State.FUNDED, (FINANCE,)),
+    Transition("fund", "配套发放", (State.FINAL_APPROVED,), State.FUNDED, (FINANCE,), offered=False),
     Transition("record_payment", "已发放至职工", (State.FUNDED,), State.PAID, (DISTRICT_ADMIN,)),
     Transition("void", "作废", DISTRICT_VOIDABLE, State.VOIDED, (DISTRICT_ADMIN,), requires_comment=True),
     Transition("void", "作废", CITY_VOIDABLE, State.VOIDED, (SYSTEM_ADMIN,), requires_comment=True),
@@ -126,6 +129,11 @@ def check(name, application, user, today=None):
     raise WorkflowDenied(reasons[0])
 
 
+def offered(name):
+    """Whether a screen, a bulk action or the API may offer transition ``name`` (see Transition.offered)."""
+    return any(t.offered for t in TRANSITIONS if t.name == name)
+
+
 def source_states(name, user):
     """The states from which ``user``'s roles may apply transition ``name`` (for counts before a bulk step)."""
     roles = role_names(user)
@@ -133,10 +141,12 @@ def source_states(name, user):
 
 
 def available_transitions(application, user, today=None):
-    """Every transition this user may apply to this application now (buttons are built from it)."""
+    """Every offered transition this user may apply to this application now (buttons are built from it)."""
     today = today or clock.today()
     seen, allowed = set(), []
     for transition in TRANSITIONS:
+        if not transition.offered:
+            continue
         if transition.name not in seen and _denial(transition, application, user, today) is None:
             allowed.append(transition)
             seen.add(transition.name)
@@ -151,7 +161,7 @@ def blocked_transitions(application, user, today=None):
     blocked = {}
     allowed = {t.name for t in available_transitions(application, user, today)}
     for transition in TRANSITIONS:
-        if transition.name in allowed or transition.name in blocked:
+        if not transition.offered or transition.name in allowed or transition.name in blocked:
             continue
         if _basic_denial(transition, application, user) is None:
             blocked[transition.name] = _denial(transition, application, user, today)

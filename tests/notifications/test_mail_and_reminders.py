@@ -8,7 +8,6 @@ from email.header import decode_header, make_header
 import pytest
 from aiosmtpd.controller import Controller
 
-from app.clock import today
 from app.jobs.models import Job, JobState
 from app.jobs.signals import job_finished
 from app.notifications import jobs as notification_jobs
@@ -16,6 +15,7 @@ from app.notifications import mail, reminders
 from app.notifications.models import Notification
 from app.review.services import apply_transition
 from app.review.states import State
+from tests.factories import fund_by_transfer
 
 
 class Inbox:
@@ -116,8 +116,7 @@ def test_a_job_owner_hears_when_its_job_ends(app, db, world):
 
 def test_a_funded_row_asks_for_the_request_not_for_a_review(db, world):
     application = world.app(State.FINAL_APPROVED)
-    apply_transition(application, world.finance, "fund", params={"funded_on": today()})
-    db.session.commit()
+    fund_by_transfer(application, world.finance)
     db.session.execute(db.delete(Notification))
     db.session.commit()
     assert reminders.send_reminders(application.batch.paper_deadline - timedelta(days=3)) == 1

@@ -11,7 +11,7 @@ from app.review import bulk, services
 from app.review.services import apply_transition
 from app.review.states import State
 from tests.conftest import csrf_token
-from tests.factories import make_user
+from tests.factories import fund_by_transfer, make_user
 
 
 def texts(db, user):
@@ -34,9 +34,11 @@ def test_the_clerk_hears_of_decisions_returns_and_payments(db, world, action, so
     application = world.app(source, name="张三")
     actor = {"approve_final": world.city_admin, "reject_final": world.city_admin, "fund": world.finance}.get(
         action, world.baoshan_admin)
-    params = {"funded_on": today()} if action == "fund" else {}
-    apply_transition(application, actor, action, comment=comment, params=params)
-    db.session.commit()
+    if action == "fund":
+        fund_by_transfer(application, actor)  # the one way to fund: a 划拨 under a voucher
+    else:
+        apply_transition(application, actor, action, comment=comment)
+        db.session.commit()
     assert texts(db, world.baoshan_clerk) == [text]
     message = db.session.scalar(db.select(Notification))
     assert (message.kind, message.target, message.read_at) == (action, f"application:{application.id}", None)

@@ -134,23 +134,25 @@ def test_filter_result_changed_since_the_count_asks_again(db, world, login_as):
     assert db.session.query(ReviewRecord).count() == 0
 
 
-def test_bulk_fund_on_ticked_rows_computes_each_amount(db, world, login_as):
-    tech = world.app(State.FINAL_APPROVED)
-    senior = world.app(State.FINAL_APPROVED, new_level="1", previous_level="2")
-    pending = world.app(State.DISTRICT_APPROVED)
+def test_the_funding_list_offers_no_funding_and_points_to_the_transfers(db, world, login_as):
+    """配套发放 without a voucher is gone: no tick boxes, no bulk or single 配套发放 on finance's list and
+    page, only the way to 奖励资金划拨."""
+    approved = world.app(State.FINAL_APPROVED)
     client = login_as(world.finance)
-    # The funding screen does not even show the not-yet-approved one: ticking it is a 404.
+    page = client.get("/payments/funding/list/").get_data(as_text=True)
+    assert 'id="list-note"' in page and 'href="/payments/due/list/"' in page
+    assert "bulk-all-menu" not in page and 'name="rowid"' not in page
+    show = client.get(f"/payments/funding/show/{approved.id}").get_data(as_text=True)
+    assert "decision-fund" not in show and "submit-fund" not in show
     token = csrf_token(client, "/payments/funding/list/")
+    for url in ("/payments/funding/bulk/fund", f"/payments/funding/decide/{approved.id}/fund"):
+        assert client.post(url, data={"csrf_token": token, "version": "1", "mode": "ticked",
+                                      "rowid": [approved.id], "funded_on": "2015-04-01"}).status_code in (403, 404)
     assert client.post("/payments/funding/action_post", data={
-        "action": "fund", "rowid": [tech.id, pending.id], "csrf_token": token}).status_code == 404
-    token, html = confirm_ticked(client, "/payments/funding", "fund", [tech.id, senior.id])
-    from app.clock import today
-
-    assert hidden(html, "funded_on") == [today().isoformat()]  # the day defaults to today
-    page = post_ticked(client, "/payments/funding", "fund", html, token, funded_on=today().isoformat())
-    assert counts(page.get_data(as_text=True)) == (2, 0)
+        "action": "fund", "rowid": [approved.id], "csrf_token": token}).status_code == 404
     db.session.expire_all()
-    assert [db.session.get(Application, a.id).city_amount for a in (tech, senior)] == [2000, 3000]
+    assert db.session.get(Application, approved.id).state == State.FINAL_APPROVED.value
+    assert db.session.query(ReviewRecord).count() == 0
 
 
 def test_bulk_payment_uses_the_amount_per_level_of_the_submitted_request(db, world, login_as):
@@ -210,7 +212,8 @@ def test_a_screen_offers_only_its_own_decisions(db, world, login_as, screen, nam
     user = {DISTRICT: world.baoshan_admin, "/review/final": world.city_admin,
             "/payments/funding": world.finance}[screen]
     client = login_as(user)
-    assert client.get(f"{screen}/bulk/{name}").status_code == 404
+    # 配套发放查询 has no decision at all: finance may not even open a bulk step there.
+    assert client.get(f"{screen}/bulk/{name}").status_code == (403 if screen == "/payments/funding" else 404)
 
 
 def test_a_bulk_decision_runs_the_same_statements_for_few_rows_as_for_many(app, db, world):
@@ -237,5 +240,36 @@ def test_a_bulk_decision_runs_the_same_statements_for_few_rows_as_for_many(app, 
             event.remove(_db.engine, "before_cursor_execute", count)
         assert result.changed == size and len(result.skipped) == 1
         assert audit_count(db, apps) == size
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts
+
+
+def test_skipped_rows_are_reported_with_their_names_without_a_statement_each(app, db, world):
+    """The skipped rows' names and units are read before the chunk's commit, not row by row afterwards."""
+    from sqlalchemy import event
+
+    from app.extensions import db as _db
+    from app.review import bulk
+
+    counts = []
+    for skipped in (1, 25):
+        apps = [world.app() for _ in range(3)] + [world.app(State.WITHDRAWN) for _ in range(skipped)]
+        db.session.commit()
+        targets = [(a.id, None) for a in apps]
+        statements = []
+
+        def count(conn, cursor, statement, parameters, context, executemany, seen=statements):
+            seen.append(statement)
+
+        event.listen(_db.engine, "before_cursor_execute", count)
+        try:
+            result = bulk.run("approve_by_district", world.baoshan_admin, targets, {})
+        finally:
+            event.remove(_db.engine, "before_cursor_execute", count)
+        assert result.changed == 3 and len(result.skipped) == skipped
+        by_id = {a.id: a for a in apps}
+        for row in result.skipped:
+            assert row.name == by_id[row.application_id].name and row.unit
+            assert row.state_title == "已撤回" and "不能审核通过" in row.reason
         counts.append(len(statements))
     assert counts[0] == counts[1], counts

@@ -99,3 +99,30 @@ def test_a_bulk_decision_sends_one_signal_per_changed_row_after_its_audit_record
     assert sorted(s[0] for s in seen) == sorted(a.id for a in apps[:2])
     assert all(s[1:4] == ("approve_by_district", "pending", "district_approved") for s in seen)
     assert all(record_id is not None for *_rest, record_id, _user in seen)
+
+
+def test_a_subscriber_taking_sets_hears_a_bulk_decision_once_and_single_decisions_per_row(db, world):
+    from app.review import bulk
+
+    per_row, per_set = [], []
+
+    def one(application, record, user):
+        per_row.append((application.id, record.action))
+
+    def many(_sender, changes, user):
+        per_set.append(sorted((a.id, r.action, r.from_state, r.to_state, r.id is not None, r.user_id)
+                              for a, r in changes))
+
+    apps = [world.app(), world.app(), world.app()]
+    db.session.commit()
+    signals.subscribe(one, many)
+    try:
+        result = bulk.run("approve_by_district", world.baoshan_admin, [(a.id, None) for a in apps[:2]], {})
+        services.approve_by_district(apps[2], world.baoshan_admin)
+    finally:
+        signals.unsubscribe(one, many)
+    assert result.changed == 2
+    admin = world.baoshan_admin.id
+    assert per_set == [sorted((a.id, "approve_by_district", "pending", "district_approved", True, admin)
+                              for a in apps[:2])]
+    assert per_row == [(apps[2].id, "approve_by_district")]

@@ -79,7 +79,8 @@ def test_workflow_table(state, name, role, foreign):
     allowed_now = name in {t.name for t in workflow.available_transitions(app, user, TODAY)}
     if expected(state, name, role, foreign):
         assert workflow.check(name, app, user, TODAY).target == TARGETS[name]
-        assert allowed_now
+        # 配套发放 passes the table but is offered nowhere (only 奖励资金划拨 takes it, under a voucher).
+        assert allowed_now == (name != "fund") == workflow.offered(name)
     else:
         with pytest.raises(workflow.WorkflowDenied):
             workflow.check(name, app, user, TODAY)
@@ -137,7 +138,8 @@ SCREEN = {DISTRICT_ADMIN: "/review/district", SYSTEM_ADMIN: "/review/final", FIN
 SCREEN_DECISIONS = {
     DISTRICT_ADMIN: {"approve_by_district", "reject_by_district", "record_payment", "void"},
     SYSTEM_ADMIN: {"approve_final", "reject_final", "void"},
-    FINANCE: {"fund"},
+    # 配套发放 is no decision of a screen: it is taken on 奖励资金划拨, under a voucher.
+    FINANCE: set(),
 }
 FORM = {"comment": "材料不全", "funded_on": None, "paid_on": None,
         "card_no": "6222020200112233445"}
@@ -175,6 +177,9 @@ def test_workflow_matrix_through_http(world, login_as, db, name, role, foreign):
                 if role == GRASSROOTS:
                     assert response.status_code in (302, 403)
                     assert "/review/" not in response.headers.get("Location", "") or response.status_code == 403
+                elif role == FINANCE:
+                    # 配套发放查询 has no decision at all: finance holds no permission to decide there.
+                    assert response.status_code == 403, (state, response.status_code)
                 elif foreign and role == DISTRICT_ADMIN or not offered or (
                         role == FINANCE and state not in (S.FINAL_APPROVED, S.FUNDED, S.PAID)):
                     # Outside the screen's rows (another district's, or not yet for finance): as if absent.
