@@ -27,6 +27,7 @@ from app.applications import jobs as _application_jobs  # noqa: E402, F401, I001
 from app.exports import jobs as _export_jobs  # noqa: E402, F401
 from app.jobs import cleanup as _job_cleanup  # noqa: E402, F401
 from app.notifications import jobs as _notification_jobs  # noqa: E402, F401
+from app.ocr import jobs as _ocr_jobs  # noqa: F401
 from app.verification import jobs as _verification_jobs  # noqa: E402, F401
 
 

@@ -24,6 +24,7 @@ from app.campaigns.request_views import DistrictRequestAdminView, DistrictReques
 from app.campaigns.views import BatchModelView, CampaignView
 from app.jobs.views import JobView
 from app.notifications.views import NotificationView
+from app.ocr.views import ScanFormView
 from app.orgs.views import OrganisationModelView
 from app.payments.report_views import PaymentReportView, ReconciliationView
 from app.payments.transfer_views import FundingDueView, TransferView
@@ -58,6 +59,7 @@ def register_views(appbuilder):
     appbuilder.add_view(MyApplicationModelView, "本单位报名管理", label=_l("报名管理"), icon="fa-list-alt",
                         **_in_group(APPLY))
     appbuilder.add_view_no_menu(BulkIntakeView)  # 批量导入, reached from 我要报名 (the same permission)
+    appbuilder.add_view_no_menu(ScanFormView)  # the form's 从扫描件识别 (the same permission)
     appbuilder.add_view_no_menu(ApplicationDocumentView)
     appbuilder.add_view(DistrictReviewModelView, "区县局报名管理", label=_l("报名管理"), icon="fa-check-square-o",
                         **_in_group(APPLY))
@@ -69,7 +71,7 @@ def register_views(appbuilder):
     appbuilder.add_view(RegisterView, "证书信息核对", label=_l("证书信息核对"), icon="fa-id-card-o",
                         **_in_group(APPLY))
 
-    appbuilder.add_view(FundingModelView, "配套发放", label=_l("配套发放"), icon="fa-jpy", **_in_group(MONEY))
+    appbuilder.add_view(FundingModelView, "配套发放", label=_l("配套发放查询"), icon="fa-jpy", **_in_group(MONEY))
     appbuilder.add_view(FundingDueView, "奖励资金划拨", label=_l("奖励资金划拨"), icon="fa-university",
                         **_in_group(MONEY))
     appbuilder.add_view(TransferView, "划拨记录", label=_l("划拨记录"), icon="fa-exchange", **_in_group(MONEY))

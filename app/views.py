@@ -20,6 +20,9 @@ WORK_LISTS = (
     ("FinalReviewModelView", tuple(State), State.DISTRICT_APPROVED),
     ("FundingModelView", (State.FINAL_APPROVED, State.FUNDED, State.PAID), State.FINAL_APPROVED),
 )
+#: Where the waiting applications are dealt with when that is not the list itself: 终审通过 applications are
+#: funded on 奖励资金划拨, per district and batch under a voucher.
+WAITING_PAGES = {"FundingModelView": ("FundingDueView", "FundingDueView.list")}
 
 
 class HomeView(IndexView):
@@ -56,11 +59,14 @@ class HomeView(IndexView):
             return None
 
         states = [(s, counts.get(s.value, 0), link(s)) for s in State]
+        waiting_link = link(waiting) if waiting else None
+        if view_name in WAITING_PAGES and self.appbuilder.sm.has_access("can_list", WAITING_PAGES[view_name][0]):
+            waiting_link = url_for(WAITING_PAGES[view_name][1])
         organisation = user_org(user)
         return self.render_template(
             self.index_template, appbuilder=self.appbuilder, states=states, total=sum(counts.values()),
             open_batches=open_batches(today()), iso_date=iso_date, organisation=organisation,
-            waiting=(waiting, counts.get(waiting.value, 0), link(waiting)) if waiting else None,
+            waiting=(waiting, counts.get(waiting.value, 0), waiting_link) if waiting else None,
             can_apply=self.appbuilder.sm.has_access("can_apply", "ApplyView"),
             own_unit=organisation is not None and organisation.kind == "grassroots",
             # The 申请单 of batches whose paper deadline has not passed (区县局（产业）工会 admins).

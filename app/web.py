@@ -14,7 +14,7 @@ from app.security.arguments import refuse_malformed_query
 
 SERVER_ERROR = "服务器内部错误，您的操作未能完成，请稍后重试；如仍不成功，请联系系统管理员。"
 #: Endpoints a user who must first change the password may still reach.
-FORCED_CHANGE_ALLOWED = {"PasswordChangeView.password", "static", "appbuilder.static"}
+FORCED_CHANGE_ALLOWED = {"PasswordChangeView.password", "static", "appbuilder.static", "favicon"}
 
 
 def display(value):
@@ -77,6 +77,8 @@ def register_web(app):
     # One way to write a file size on every page (the clerk's and the reviewers' agree).
     app.add_template_filter(size_text, "size_text")
     app.before_request(refuse_malformed_query)
+    # Browsers ask for /favicon.ico on their own: answer it from the static files, not with a 404 page.
+    app.add_url_rule("/favicon.ico", "favicon", lambda: app.send_static_file("favicon.ico"))
 
     @app.before_request
     def force_password_change():

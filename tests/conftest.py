@@ -226,6 +226,21 @@ def jobs_immediate(app):
     shutil.rmtree(app.config["JOB_RESULT_DIR"], ignore_errors=True)
 
 
+def files_left(directory, timeout=10):
+    """The files still in ``directory`` once they are gone or ``timeout`` passed: a job's cleanups run just after
+    its end is committed, so a test may see the end first."""
+    import time
+    from pathlib import Path
+
+    directory = Path(directory)
+    deadline = time.monotonic() + timeout
+    while True:
+        left = sorted(p.name for p in directory.iterdir() if p.is_file()) if directory.is_dir() else []
+        if not left or time.monotonic() > deadline:
+            return left
+        time.sleep(0.05)
+
+
 def wait_for_job(job_id, states=("done", "failed"), timeout=20):
     """The job once it is in one of ``states`` (polled; the test's session holds no lock meanwhile)."""
     import time

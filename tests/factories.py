@@ -126,3 +126,34 @@ def make_application(user, campaign=None, state=State.PENDING, scans=True, **ove
     if scans:
         add_scan_rows(app)
     return app
+
+
+_VOUCHERS = itertools.count(1)
+
+
+def make_transfer(application, finance, day=None):
+    """A 划拨 record of ``application``'s district and batch (not yet holding it), as 奖励资金划拨 makes one."""
+    from app.clock import today
+    from app.payments.models import Transfer
+
+    transfer = Transfer(district_id=application.district_id, batch_id=application.batch_id,
+                        voucher_no=f"财拨-{next(_VOUCHERS)}", transferred_on=day or today(), count=0, total=0,
+                        created_by_id=finance.id)
+    db.session.add(transfer)
+    db.session.flush()
+    return transfer
+
+
+def fund_by_transfer(application, finance, day=None):
+    """配套发放 of ``application`` the one way there is: 奖励资金划拨 under a voucher (a transfer of this one
+    application). Returns the transfer; commits."""
+    from app.clock import today
+    from app.payments import transfers
+
+    result = transfers.fund_transfer(finance, application.district, application.batch,
+                                     {"transferred_on": (day or today()).isoformat(),
+                                      "voucher_no": f"财拨-{next(_VOUCHERS)}"},
+                                     targets=[(application.id, application.version)])
+    assert result.transfer is not None, result.skipped
+    db.session.commit()
+    return result.transfer

@@ -11,7 +11,7 @@ from tests.conftest import csrf_token, login
 #: Menu entries (their labels as shown) each role must see, and ones it must not.
 EXPECTED_MENUS = {
     roles.SYSTEM_ADMIN: {"系统管理", "组织机构", "报名活动", "批次", "参考数据", "区县局管理员账号", "安全日志", "终审"},
-    roles.FINANCE: {"报名活动", "配套发放"},
+    roles.FINANCE: {"报名活动", "配套发放查询"},
     roles.DISTRICT_ADMIN: {"报名活动", "用户管理", "报名管理"},
     roles.GRASSROOTS: {"报名活动"},
 }

@@ -17,7 +17,7 @@ from app.api.auth import SpecFromDictMixin, TokenAuthMixin
 from app.applications.models import Application
 from app.extensions import db
 from app.masking import mask_card, mask_id_number, mask_mobile
-from app.payments.services import PaymentInvalid
+from app.payments.services import FUND_BY_TRANSFER, PaymentInvalid
 from app.payments.views import FUNDING_STATES
 from app.review import decisions, queries, workflow
 from app.review.models import ReviewRecord
@@ -27,6 +27,7 @@ from app.security.scoping import get_in_scope
 from app.security.views_base import looks_like_id_number
 
 #: Each transition the API offers → the page permissions that offer it (any one suffices), as on the pages.
+#: 配套发放 (fund) is none of them: it is taken on 奖励资金划拨 only, under a voucher (422 with that reason).
 PAGE_PERMISSIONS = {
     "withdraw": (("withdraw", "MyApplicationModelView"),),
     "approve_by_district": (("can_decide", "DistrictReviewModelView"),),
@@ -34,7 +35,6 @@ PAGE_PERMISSIONS = {
     "record_payment": (("can_decide", "DistrictReviewModelView"),),
     "approve_final": (("can_decide", "FinalReviewModelView"),),
     "reject_final": (("can_decide", "FinalReviewModelView"),),
-    "fund": (("can_decide", "FundingModelView"),),
     "void": (("can_decide", "DistrictReviewModelView"), ("can_decide", "FinalReviewModelView")),
 }
 #: The pages on which an application is shown whole (the detail pages of every screen).
@@ -169,7 +169,8 @@ class ApplicationApi(TokenAuthMixin, SpecFromDictMixin, ModelRestApi):
                          "schema": {"type": "string", "enum": list(schemas.API_TRANSITIONS)}}],
             body="TransitionRequest",
             description="version 为您看到的版本号；他人已先办理时答 409 并说明原因。"
-                        "不通过、作废须填 comment（原因）；fund 须填 funded_on；record_payment 须填 paid_on 和 card_no。"
+                        "不通过、作废须填 comment（原因）；record_payment 须填 paid_on 和 card_no。"
+                        "配套发放（fund）只能在网页“奖励资金划拨”中按区县局和批次填写凭证号划拨，此处答 422。"
                         "每次办理都记入审核记录（通过API）。")},
     }
 
@@ -234,8 +235,10 @@ class ApplicationApi(TokenAuthMixin, SpecFromDictMixin, ModelRestApi):
     @permission_name("transition")
     def transition(self, pk, name):
         application = self._scoped(pk)
-        if application is None or name not in PAGE_PERMISSIONS:
+        if application is None or name not in PAGE_PERMISSIONS and name != "fund":
             return self.response_404()
+        if name == "fund":
+            return self.refuse(422, FUND_BY_TRANSFER)
         if not self._may(name):
             return self.refuse(422, f"您的角色不能执行“{workflow.ACTION_TITLES.get(name, name)}”")
         body = request.get_json(silent=True)

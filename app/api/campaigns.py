@@ -45,11 +45,28 @@ def visible(sm):
 
 
 class _ReadApi(TokenAuthMixin, SpecFromDictMixin, ModelRestApi):
+    """A read-only list and item of what the user sees; ``item`` makes one row's JSON."""
+
     method_permission_name = {"get_list": "read", "get": "read"}  # noqa: RUF012
     include_route_methods = {"get_list", "get"}  # noqa: RUF012
+    # FAB's model API wants columns; the handlers answer through ``item`` instead.
+    list_columns = show_columns = add_columns = edit_columns = ["id", "name"]  # noqa: RUF012
 
     def add_apispec_components(self, api_spec):
         BaseApi.add_apispec_components(self, api_spec)
+
+    def listing(self, statement):
+        """Every row of ``statement`` (ordered), with their count."""
+        rows = db.session.scalars(statement).all()
+        return self.ok(count=len(rows), result=[self.item(row) for row in rows])
+
+    def one(self, pk, statement_of):
+        """The row ``statement_of(id)`` finds for the path's ``pk``, or 404 (also for a malformed id)."""
+        pk = spec.parse_id(pk)
+        row = db.session.scalar(statement_of(pk)) if pk else None
+        if row is None:
+            return self.response_404()
+        return self.ok(id=row.id, result=self.item(row))
 
 
 class CampaignApi(_ReadApi):
@@ -57,8 +74,8 @@ class CampaignApi(_ReadApi):
     openapi_spec_tag = "报名活动 campaigns"
     datamodel = SQLAInterface(Campaign)
     class_permission_name = "CampaignApi"
-    list_columns = show_columns = add_columns = edit_columns = ["id", "name"]  # noqa: RUF012
     list_model_schema = show_model_schema = schemas.CampaignItem()
+    item = staticmethod(campaign_item)
     openapi_spec_methods = {  # noqa: RUF012
         "get_list": {"get": spec.operation("报名活动及其批次", "CampaignList", parameters=[
             spec.query("state", "状态", {"type": "string", "enum": ["draft", "published", "ended"]})])},
@@ -78,20 +95,14 @@ class CampaignApi(_ReadApi):
             if state not in {s.value for s in CampaignState}:
                 return self.response_400("state 应为 draft、published 或 ended")
             statement = statement.where(Campaign.state == state)
-        rows = db.session.scalars(statement.order_by(Campaign.start_date.desc(), Campaign.id.desc())).all()
-        return self.ok(count=len(rows), result=[campaign_item(c) for c in rows])
+        return self.listing(statement.order_by(Campaign.start_date.desc(), Campaign.id.desc()))
 
     @expose("/<pk>", methods=["GET"])
     @protect()
     @safe
     @permission_name("get")
     def get(self, pk, **kwargs):
-        pk = spec.parse_id(pk)
-        campaign = db.session.scalar(select(Campaign).where(Campaign.id == pk, visible(self.appbuilder.sm))) \
-            if pk else None
-        if campaign is None:
-            return self.response_404()
-        return self.ok(id=campaign.id, result=campaign_item(campaign))
+        return self.one(pk, lambda pk: select(Campaign).where(Campaign.id == pk, visible(self.appbuilder.sm)))
 
 
 class BatchApi(_ReadApi):
@@ -99,8 +110,8 @@ class BatchApi(_ReadApi):
     openapi_spec_tag = "批次 batches"
     datamodel = SQLAInterface(Batch)
     class_permission_name = "BatchApi"
-    list_columns = show_columns = add_columns = edit_columns = ["id", "name"]  # noqa: RUF012
     list_model_schema = show_model_schema = schemas.BatchItem()
+    item = staticmethod(batch_item)
     openapi_spec_methods = {  # noqa: RUF012
         "get_list": {"get": spec.operation("批次", "BatchList",
                                            parameters=[spec.query_id("campaign", "报名活动 id")])},
@@ -123,20 +134,11 @@ class BatchApi(_ReadApi):
             if campaign_id is None:
                 return self.response_400("campaign 应为报名活动 id")
             statement = statement.where(Batch.campaign_id == campaign_id)
-        rows = db.session.scalars(statement.order_by(Campaign.start_date.desc(), Campaign.id.desc(),
-                                                     Batch.number)).all()
-        return self.ok(count=len(rows), result=[batch_item(b) for b in rows])
+        return self.listing(statement.order_by(Campaign.start_date.desc(), Campaign.id.desc(), Batch.number))
 
     @expose("/<pk>", methods=["GET"])
     @protect()
     @safe
     @permission_name("get")
     def get(self, pk, **kwargs):
-        pk = spec.parse_id(pk)
-        batch = db.session.scalar(self._statement().where(Batch.id == pk)) if pk else None
-        if batch is None:
-            return self.response_404()
-        return self.ok(id=batch.id, result=batch_item(batch))
-
-
-
+        return self.one(pk, lambda pk: self._statement().where(Batch.id == pk))

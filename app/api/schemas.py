@@ -8,9 +8,10 @@ from marshmallow import Schema, fields
 from app.review.states import State
 
 STATES = [s.value for s in State]
-#: The transitions the API offers (修改报名表 needs the whole form and its scans: pages only).
+#: The transitions the API offers (修改报名表 needs the whole form and its scans: pages only; 配套发放 is taken
+#: only on 奖励资金划拨, under a voucher: the API answers ``fund`` with 422 and that reason).
 API_TRANSITIONS = ("withdraw", "approve_by_district", "reject_by_district", "approve_final", "reject_final",
-                   "fund", "record_payment", "void")
+                   "record_payment", "void")
 
 
 def _text(**kwargs):
@@ -117,7 +118,6 @@ class TransitionRequest(Schema):
     version = fields.Integer(required=True, metadata={"description": "您看到的版本号（列表或详情中的 version）"})
     comment = fields.String(allow_none=True, metadata={"description": "审核意见；不通过、作废时必填（原因）",
                                                        "maxLength": 500})
-    funded_on = fields.Date(allow_none=True, metadata={"description": "配套发放日期（fund）"})
     paid_on = fields.Date(allow_none=True, metadata={"description": "发放至职工日期（record_payment）"})
     card_no = fields.String(allow_none=True, metadata={"description": "发放卡号（record_payment）",
                                                        "maxLength": 19})

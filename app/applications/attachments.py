@@ -1,12 +1,12 @@
 """Attachment scans: recognised by their content, size-limited, stored on disk under random names.
 
 The database row (Attachment) keeps who uploaded it, for which organisation and (once submitted) for
-which application; the bytes live only under UPLOAD_DIR. Nothing here trusts the file name or the
-content type the browser sent.
+which application; the bytes live only under UPLOAD_DIR, encrypted at rest (app/security/sealed.py: the
+row's ``size`` and ``sha256`` are of the clear content). Nothing here trusts the file name or the content
+type the browser sent; a resident ID number in the file name is kept masked.
 """
 import hashlib
 import io
-import os
 import re
 import secrets
 import unicodedata
@@ -16,12 +16,15 @@ from pathlib import Path
 
 from flask import current_app
 from PIL import Image, UnidentifiedImageError
-from sqlalchemy import select
+from sqlalchemy import and_, event, exists, or_, select, true
+from sqlalchemy.orm import Session
 
-from app.applications.models import Attachment
+from app.applications.models import Application, Attachment
 from app.clock import utcnow
 from app.extensions import db
+from app.masking import mask_numbers_in
 from app.reference import data
+from app.security import sealed
 
 ID_COPY, CERTIFICATE_COPY, CARD_COPY, HR_FORM = "id_copy", "certificate_copy", "card_copy", "hr_form"
 #: Attachment kinds in the order of the notice, with their Chinese titles.
@@ -72,9 +75,33 @@ def missing_kinds(variant, present):
     return [kind for kind in required_kinds(variant) if kind not in have]
 
 
+def present_kinds(application):
+    """The kinds of scan ``application`` carries: its ``scan_kinds`` when they were read in bulk
+    (:func:`read_scan_kinds`), else from its attachments."""
+    kinds = getattr(application, "scan_kinds", None)  # a plain object standing in for one has none
+    if kinds is not None:
+        return kinds
+    return (a.kind for a in application.attachments)
+
+
+def read_scan_kinds(applications):
+    """Set ``scan_kinds`` of each of ``applications`` from one query of (application, kind) pairs, for checking
+    many applications' scans without loading an Attachment object per scan."""
+    rows = list(applications)
+    present = {}
+    if rows:
+        for application_id, kind in db.session.execute(
+                select(Attachment.application_id, Attachment.kind)
+                .where(Attachment.application_id.in_([a.id for a in rows]))):
+            present.setdefault(application_id, []).append(kind)
+    for application in rows:
+        application.scan_kinds = tuple(present.get(application.id, ()))
+    return rows
+
+
 def missing_titles(application):
     """The Chinese titles of the scans ``application`` still lacks (empty when complete)."""
-    return [KIND_TITLES[k] for k in missing_kinds(application.variant, (a.kind for a in application.attachments))]
+    return [KIND_TITLES[k] for k in missing_kinds(application.variant, present_kinds(application))]
 
 
 def missing_scans_text(titles):
@@ -99,6 +126,21 @@ def missing_by_application(applications):
         if kinds:
             missing[application.id] = [KIND_TITLES[k] for k in kinds]
     return missing
+
+
+def missing_scans_clause():
+    """SQL: the application lacks a scan its variant requires (the list filter 缺少扫描件; its negation is
+    扫描件齐全). The same rule as :func:`missing_kinds`, per kind: the variants that require it, and no
+    attachment of that kind (served by the index on attachments.application_id)."""
+    lacking = []
+    for kind in KINDS:
+        variants = [code for code, _title in data.VARIANTS if kind in required_kinds(code)]
+        if not variants:
+            continue
+        required = true() if len(variants) == len(data.VARIANTS) else Application.variant.in_(variants)
+        present = exists().where(Attachment.application_id == Application.id, Attachment.kind == kind)
+        lacking.append(and_(required, ~present))
+    return or_(*lacking)
 
 
 class UploadRefused(ValueError):
@@ -152,7 +194,8 @@ def clean_filename(name):
     name = unicodedata.normalize("NFC", str(name or ""))
     name = re.split(r"[\\/]", name)[-1]
     name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip().strip(".")
-    return name[-200:] or "附件"
+    # A zip of scans names them 身份证号码_类别: the number is on the application, the name keeps it masked.
+    return mask_numbers_in(name)[-200:] or "附件"
 
 
 def upload_dir():
@@ -163,6 +206,24 @@ def upload_dir():
 
 def stored_path(attachment):
     return upload_dir() / attachment.stored_name
+
+
+#: session.info key: the files written in the session's transaction, kept only if it commits.
+WRITTEN_KEY = "attachment_files_written"
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_written_files(session):
+    session.info.pop(WRITTEN_KEY, None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _delete_files_of_a_rollback(session, transaction):
+    """A transaction that ends without its commit (rolled back, a failed commit, a closed session) leaves no
+    file behind: the Attachment rows that named them are gone with it."""
+    if transaction.parent is None:
+        for path in session.info.pop(WRITTEN_KEY, ()):
+            path.unlink(missing_ok=True)
 
 
 def read_limited(stream):
@@ -183,7 +244,8 @@ def store_upload(user, kind, filename, stream):
 
 def store_content(user, kind, filename, content, detected=None, application_id=None):
     """Keep ``content`` (at most MAX_UPLOAD_BYTES, checked by :func:`detect` unless ``detected`` is that
-    check's result already) as an Attachment added to the session, of ``application_id`` if given."""
+    check's result already) as an Attachment added to the session, of ``application_id`` if given. The file
+    stays only if the session's transaction commits."""
     if kind not in KIND_TITLES:
         raise UploadRefused("未知的附件类别")
     if len(content) > max_bytes():
@@ -191,9 +253,8 @@ def store_content(user, kind, filename, content, detected=None, application_id=N
     detected = detected or detect(content)
     stored_name = secrets.token_hex(16) + detected.extension
     path = upload_dir() / stored_name
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(content)
+    db.session.info.setdefault(WRITTEN_KEY, []).append(path)
+    sealed.write_bytes(path, content, mode=0o640)  # encrypted at rest (app/security/sealed.py)
     attachment = Attachment(
         application_id=application_id, kind=kind, original_name=clean_filename(filename), stored_name=stored_name,
         content_type=detected.content_type, size=len(content), sha256=hashlib.sha256(content).hexdigest(),

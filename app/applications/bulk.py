@@ -182,6 +182,11 @@ def problem_rows(problems):
     return ([p.row if p.row is not None else "", p.name, p.column, p.message] for p in problems)
 
 
+def write_problems(target, problems):
+    """The 错误清单 workbook of a refused import (row, name, column or file, message)."""
+    return xlsx.write_xlsx(target, PROBLEM_COLUMNS, problem_rows(problems), sheet_title="错误清单")
+
+
 @dataclass
 class Scan:
     id_number: str
@@ -404,10 +409,15 @@ def _match_scans(scans, checked_rows):
     return by_row, problems
 
 
-def import_applications(user, batch, workbook, scans_zip=None, *, today=None):
+def _no_progress(done, total):
+    return None
+
+
+def import_applications(user, batch, workbook, scans_zip=None, *, today=None, progress=_no_progress):
     """Check the uploaded workbook (bytes) and zip of scans (a binary stream or None) as ``user`` for
     ``batch``; when nothing is wrong, create every row (flushed, not committed: the caller commits once).
-    Returns an :class:`Intake` (its ``problems`` list every reason of a refusal, all at once)."""
+    Returns an :class:`Intake` (its ``problems`` list every reason of a refusal, all at once).
+    ``progress(done, total)`` hears of each row checked, then created (total: twice the rows)."""
     day = today or clock.today()
     campaign = batch.campaign
     intake = Intake()
@@ -432,8 +442,9 @@ def import_applications(user, batch, workbook, scans_zip=None, *, today=None):
     claims = services.LiveClaims(
         [rules.clean_id_number(v["id_number"], required=False)[0] for v in values],
         [rules.normalize_code(v["certificate_no"]).upper() for v in values])
-    checked_rows = []
+    checked_rows, total = [], 2 * len(result.rows)
     for row, row_values in zip(result.rows, values, strict=True):
+        progress(len(checked_rows), total)
         checked = services.check_application(user, campaign, row_values, (), today=day, require_scans=False,
                                              context=context, claims=claims)
         name = checked.cleaned.get("name") or ""
@@ -451,11 +462,12 @@ def import_applications(user, batch, workbook, scans_zip=None, *, today=None):
     if problems:
         intake.problems = sorted(problems, key=lambda p: (p.row is not None, p.row or 0))
         return intake
-    return _create(intake, user, campaign, batch, checked_rows, scans_by_row, day)
+    return _create(intake, user, campaign, batch, checked_rows, scans_by_row, day, progress)
 
 
-def _create(intake, user, campaign, batch, checked_rows, scans_by_row, day):
-    for row, checked in checked_rows:
+def _create(intake, user, campaign, batch, checked_rows, scans_by_row, day, progress=_no_progress):
+    for done, (row, checked) in enumerate(checked_rows):
+        progress(len(checked_rows) + done, 2 * len(checked_rows))
         try:
             application = services.create_application(user, campaign, batch, checked, today=day)
         except services.ApplicationRejected as exc:

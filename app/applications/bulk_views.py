@@ -11,13 +11,18 @@ from flask_babel import gettext as _
 from app import clock
 from app.applications import attachments as files
 from app.applications import bulk
+from app.applications import services as intake_services
+from app.applications.jobs import BULK_INTAKE
 from app.applications.views import flash_warnings_of_rows, form_notes
 from app.campaigns import services as campaigns
 from app.campaigns.models import Batch, CampaignState
 from app.exports.downloads import xlsx_response
 from app.exports.services import export_file_name
-from app.exports.xlsx import write_xlsx
+from app.exports.reader import XlsxRejected, check_archive
 from app.extensions import db
+from app.jobs import uploads
+from app.jobs.services import latest_own_job, submit_job
+from app.jobs.views import job_json
 from app.reference import data
 
 #: How many problems the page lists (all of them are in the Excel download).
@@ -29,6 +34,15 @@ def _batch_or_404(batch_id):
     if batch is None or batch.campaign.state == CampaignState.DRAFT.value:
         abort(404)
     return batch
+
+
+def _estimated_rows(workbook):
+    """Rows of the uploaded workbook as its raw XML says (before reading it); 0 when it is refused (the
+    request then reports why)."""
+    try:
+        return check_archive(workbook, max_rows=bulk.MAX_ROWS)
+    except XlsxRejected:
+        return 0
 
 
 class BulkIntakeView(BaseView):
@@ -52,6 +66,10 @@ class BulkIntakeView(BaseView):
         workbook = upload.stream.read(bulk.MAX_WORKBOOK_BYTES + 1)
         scans = request.files.get("scans")
         scans_zip = scans.stream if scans is not None and scans.filename else None
+        rows = _estimated_rows(workbook)
+        if rows > current_app.config["INTAKE_JOB_THRESHOLD"] and not intake_services.submission_refusals(
+                g.user, batch, day):
+            return self.submit_background(batch, upload.filename, workbook, scans_zip, rows)
         intake = bulk.import_applications(g.user, batch, workbook, scans_zip, today=day)
         if not intake.ok:
             db.session.rollback()
@@ -70,13 +88,28 @@ class BulkIntakeView(BaseView):
         flash_warnings_of_rows(intake.warnings)
         return redirect(url_for("MyApplicationModelView.list"))
 
+    def submit_background(self, batch, file_name, workbook, scans_zip, rows):
+        """A large file: the workbook and the zip (copied in chunks, never held in memory) wait as uploads
+        of this user for the 批量导入 job; the user follows it on 我的任务."""
+        params = {"batch_id": batch.id, "workbook": uploads.keep_upload(g.user, workbook, ".xlsx"),
+                  "file_name": file_name[:200],
+                  "description": f"{batch.campaign.name} {batch.name}：{file_name[:100]}"}
+        if scans_zip is not None:
+            params["scans"] = uploads.keep_upload(g.user, scans_zip, ".zip")
+        submit_job(BULK_INTAKE, owner=g.user, params=params)
+        flash(_("文件较大（约%(rows)s行），已在后台导入；请在“我的任务”查看进度。有任何问题则一份也不导入，"
+                "错误清单可在“我的任务”和批量导入页面下载。", rows=max(rows - 1, 0)), "info")
+        return redirect(url_for("JobView.list"))
+
     def render_page(self, batch, *, closed=None, intake=None, file_name="", missing=None):
         problems = intake.problems if intake else []
+        job = latest_own_job(g.user, BULK_INTAKE, batch_id=batch.id)
         return self.render_template(
             "applications/bulk.html", title=_("批量导入"), batch=batch, campaign=batch.campaign, closed=closed,
             intake=intake, problems=problems[:SHOWN_PROBLEMS], problem_count=len(problems),
             problems_json=json.dumps([[p.row, p.name, p.column, p.message] for p in problems], ensure_ascii=False),
             file_name=file_name, missing=missing, max_rows=bulk.MAX_ROWS, example_id=bulk.EXAMPLE_ID,
+            last_job=job_json(job) if job is not None else None,
             kinds=[(files.KIND_FILE_NAMES[k][0], files.KIND_TITLES[k]) for k in files.KINDS],
             max_upload_mb=files.max_bytes() // (1024 * 1024),
             max_request_mb=(current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024), today=clock.today())
@@ -102,6 +135,6 @@ class BulkIntakeView(BaseView):
         except (ValueError, TypeError):
             abort(400)
         target = tempfile.TemporaryFile()
-        write_xlsx(target, bulk.PROBLEM_COLUMNS, bulk.problem_rows(problems), sheet_title="错误清单")
+        bulk.write_problems(target, problems)
         return xlsx_response(target, export_file_name("批量导入错误清单", clock.today().isoformat()),
                              "intake_errors.xlsx")

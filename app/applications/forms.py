@@ -4,11 +4,13 @@
 Every field is a plain string on the way in, so whatever was typed comes back unchanged when the
 form is refused; the choices come from the active reference lists.
 """
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 
-from app.applications import rules
+from app.applications import attachments as files
+from app.applications import rules, services
 from app.campaigns.services import reference_items
 from app.reference import data
 
@@ -108,3 +110,18 @@ def attachment_input(kind):
 def file_input(kind):
     return f"file_{kind}"
 
+
+
+def store_sent_files(user, kinds):
+    """The scans of ``kinds`` sent with this request's form, stored as ``user``'s uploads: (attachment by kind,
+    Chinese refusal by attachment field)."""
+    stored, errors = {}, {}
+    for kind in kinds:
+        storage = request.files.get(file_input(kind))
+        if storage is None or not storage.filename:
+            continue
+        try:
+            stored[kind] = files.store_upload(user, kind, storage.filename, storage.stream)
+        except files.UploadRefused as exc:
+            errors[services.attachment_field(kind)] = str(exc)
+    return stored, errors

@@ -116,6 +116,10 @@ class Application(Model):
     submitted_by = relationship("AppUser")
     attachments = relationship("Attachment", back_populates="application", order_by="Attachment.id")
     reviews = relationship("ReviewRecord", back_populates="application", order_by="ReviewRecord.id")
+    #: Not a column: the kinds of its scans when they were read for many applications at once
+    #: (app.applications.attachments.read_scan_kinds, a snapshot for the bulk decision's checks that follow,
+    #: without an Attachment object per scan); None otherwise.
+    scan_kinds = None
 
     @property
     def state_title(self):

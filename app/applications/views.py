@@ -1,9 +1,10 @@
 """Intake screens of the 基层工会用户 (我要报名, 报名管理, 修改报名表, 撤回) and the application documents
 (申请表 print view, attachment downloads) that every role may open within its scope. HTTP only: every
 check is made by the intake services and the workflow."""
-from flask import abort, flash, g, redirect, request, send_file, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.actions import action
+from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.filters import FilterEqual, FilterNotEqual, SQLAFilterConverter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.widgets import ListWidget
@@ -15,18 +16,20 @@ from wtforms import SelectField
 from app import clock
 from app.applications import attachments as files
 from app.applications import rules, services
-from app.applications.forms import BANK_SUGGESTIONS, ApplicationForm, attachment_input, file_input
+from app.applications.forms import BANK_SUGGESTIONS, ApplicationForm, attachment_input, file_input, store_sent_files
 from app.applications.models import Application, Attachment
 from app.campaigns import services as campaigns
 from app.campaigns.models import Batch, CampaignState
 from app.extensions import db
+from app.ocr import services as scans
 from app.orgs.services import district_of
 from app.reference import data
 from app.reference.models import ReferenceItem
-from app.review import workflow
+from app.review import queries, workflow
 from app.review.models import ReviewRecord
 from app.review.services import ConcurrentChange
 from app.review.states import CORRECTABLE, State, title_of
+from app.security import sealed
 from app.security.access import PRINT, record_application_view
 from app.security.scoping import UNIT, get_in_scope_or_404
 from app.security.views_base import ScopedModelView
@@ -84,16 +87,8 @@ def receive_uploads(user, application=None):
     upload, else the one uploaded before (its id rides in a hidden input). Returns (by kind, errors)."""
     previous = attachments_by_kind(services.resolve_attachments(
         user, [request.form.get(attachment_input(kind), "") for kind in files.KINDS], application))
-    chosen, errors = dict(previous), {}
-    for kind in files.KINDS:
-        storage = request.files.get(file_input(kind))
-        if storage is None or not storage.filename:
-            continue
-        try:
-            chosen[kind] = files.store_upload(user, kind, storage.filename, storage.stream)
-        except files.UploadRefused as exc:
-            errors[services.attachment_field(kind)] = [str(exc)]
-    return chosen, errors
+    stored, refused = store_sent_files(user, files.KINDS)
+    return {**previous, **stored}, {field: [message] for field, message in refused.items()}
 
 
 def posted_version(value):
@@ -245,7 +240,7 @@ class ApplyView(BaseView):
             notes=form_notes(form.variant.data, context["campaign"].cert_issued_from),
             general_notes=form_notes(data.VARIANT_GENERAL, context["campaign"].cert_issued_from),
             industry_notes=form_notes(data.VARIANT_INDUSTRY, context["campaign"].cert_issued_from),
-            variant_titles=dict(data.VARIANTS), **context)
+            variant_titles=dict(data.VARIANTS), scan_status=scans.status(), scan_kinds=scans.READ_KINDS, **context)
 
 
 def flash_warnings(warnings):
@@ -302,18 +297,17 @@ class ApplicationDocumentView(BaseView):
         else:
             scoped_application_or_404(attachment.application_id, user)
         path = files.stored_path(attachment)
-        if not path.is_file():
-            abort(404)
         extension = files.EXTENSIONS.get(attachment.content_type, "")
         name = attachment.original_name
         if extension and not name.lower().endswith(extension) and not (
                 extension == ".jpg" and name.lower().endswith(".jpeg")):
             name += extension
-        # Images (checked by Pillow) are shown in the browser; a PDF is handed over as a download.
-        response = send_file(path, mimetype=attachment.content_type, download_name=name,
-                             as_attachment=attachment.content_type == files.PDF, max_age=0,
-                             conditional=False, etag=False)
-        response.headers["Cache-Control"] = "no-store"
+        # Images (checked by Pillow) are shown in the browser; a PDF is handed over as a download. The file is
+        # decrypted as it is sent (app/security/sealed.py).
+        response = sealed.download(path, name, f"attachment_{attachment.id}{extension}", attachment.content_type,
+                                   inline=attachment.content_type != files.PDF)
+        if response is None:
+            abort(404)
         response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
         response.headers["X-Content-Type-Options"] = "nosniff"
         return response
@@ -334,6 +328,16 @@ class StateFilterConverter(SQLAFilterConverter):
 
 class ApplicationInterface(SQLAInterface):
     filter_converter_class = StateFilterConverter
+
+
+class FilterScans(BaseFilter):
+    """扫描件: 缺少扫描件 / 扫描件齐全 (app.review.queries.scans_condition, the review lists' own filter)."""
+
+    name = _l("等于")
+    arg_name = "eq"
+
+    def apply(self, query, value):
+        return query.filter(queries.scans_condition(value))
 
 
 class MyApplicationListWidget(ListWidget):
@@ -357,10 +361,13 @@ class MyApplicationModelView(ScopedModelView):
         "form_name": _l("报名表名称"), "batch.opens_on": _l("起始时间"), "batch.system_deadline": _l("结束时间"),
         "name": _l("姓名"), "masked_id_number": _l("身份证号码"), "new_level_title": _l("现晋升的技能等级"),
         "state_title": _l("状态"), "state": _l("状态"), "campaign": _l("报名活动"), "batch": _l("批次"),
-        "certificate_no": _l("等级证书编号"),
+        "certificate_no": _l("等级证书编号"), "scans": _l("扫描件"),
     }
-    search_columns = ["state", "name", "certificate_no", "campaign"]
-    search_form_extra_fields = {"state": SelectField(_l("状态"), choices=STATE_CHOICES)}
+    search_columns = ["state", "name", "certificate_no", "campaign", "scans"]
+    search_form_extra_fields = {"state": SelectField(_l("状态"), choices=STATE_CHOICES),
+                                "scans": SelectField(_l("扫描件"), choices=queries.SCANS_CHOICES)}
+    # 扫描件 is no column of the application: only a filter.
+    search_filter_overrides = {"scans": [FilterScans]}
     search_form_query_rel_fields = {"campaign": [["state", FilterNotEqual, CampaignState.DRAFT.value]]}
     order_columns = ["name"]
     # Newest first, as submitted; the id breaks ties (ix_applications_org_submitted_id serves it).
@@ -371,7 +378,8 @@ class MyApplicationModelView(ScopedModelView):
     show_template = "applications/my_show.html"
 
     def list_widget_extra(self, items):
-        return {"missing_scans": files.missing_by_application(items)}
+        return {"missing_scans": files.missing_by_application(items),
+                "scan_differs": scans.differing_by_application(items)}
 
     def list_rows(self, filters, order_column, order_direction, page, page_size):
         return self.ids_first_rows(filters, order_column, order_direction, page, page_size)
@@ -404,7 +412,7 @@ class MyApplicationModelView(ScopedModelView):
             correct_refused=correct_refused, reviews=reviews, action_titles=workflow.ACTION_TITLES, state_title=title_of,
             local_time=clock.local_time, kinds=files.KIND_TITLES, size_text=files.size_text,
             attachments=item.attachments, notes=form_notes(item.variant, item.campaign.cert_issued_from),
-            missing_scans=files.missing_titles(item))
+            missing_scans=files.missing_titles(item), scan_warnings=scans.warnings_of(item))
 
     @action("withdraw", _l("撤回"), confirmation=_l("撤回后该申请将标记为“已撤回”，不能再修改。确定撤回吗？"),
             icon="fa-undo", multiple=False, single=True)

@@ -8,7 +8,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
 from app.accounts.events import record_event
 from app.clock import utcnow
@@ -45,10 +46,60 @@ def submit_job(kind, *, owner, params=None, organisation=None):
     return job
 
 
+#: session.info key of the jobs waiting for their transaction's commit (submit_after_commit).
+_AFTER_COMMIT = "jobs_after_commit"
+
+
+def submit_after_commit(kind, *, owner, params=None):
+    """Queue a job of ``kind`` for ``owner`` once the current transaction commits; nothing if it rolls back.
+
+    For work that follows a service's change (the caller does not commit, the view or the import does): the
+    job record is written in its own short transaction after the commit, then handed to the queue. Jobs of one
+    kind and owner asked for in one transaction become one job when their params differ only by lists
+    (merged in order): a whole Excel intake queues one job, not one per row."""
+    registry.get_kind(kind)
+    params = dict(params or {})
+    json.dumps(params)
+    waiting = db.session().info.setdefault(_AFTER_COMMIT, {})
+    key = (kind, owner.id, getattr(owner, "organisation_id", None))
+    merged = waiting.setdefault(key, {})
+    for name, value in params.items():
+        if isinstance(value, list):
+            known = merged.setdefault(name, [])
+            known.extend(v for v in value if v not in known)
+        else:
+            merged[name] = value
+
+
+@event.listens_for(Session, "after_commit")
+def _submit_waiting(session):
+    waiting = session.info.pop(_AFTER_COMMIT, None)
+    if not waiting:
+        return
+    # The committed session may not run SQL any more: the records get a session of their own.
+    with Session(bind=db.engine) as own:
+        jobs = [Job(owner_id=owner_id, organisation_id=organisation_id, kind=kind, params=params,
+                    state=JobState.QUEUED.value, done=0)
+                for (kind, owner_id, organisation_id), params in waiting.items()]
+        own.add_all(jobs)
+        own.commit()
+        ids = [job.id for job in jobs]
+    for job_id in ids:
+        runner.enqueue(job_id)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_waiting(session):
+    session.info.pop(_AFTER_COMMIT, None)
+
+
 def own_jobs(user, limit=LIST_LIMIT):
-    """The user's newest jobs, newest first."""
-    return db.session.scalars(
-        select(Job).where(Job.owner_id == user.id).order_by(Job.id.desc()).limit(limit)).all()
+    """The user's newest jobs of the kinds 我的任务 lists, newest first."""
+    statement = select(Job).where(Job.owner_id == user.id)
+    hidden = registry.unlisted_kinds()
+    if hidden:
+        statement = statement.where(Job.kind.not_in(hidden))
+    return db.session.scalars(statement.order_by(Job.id.desc()).limit(limit)).all()
 
 
 def own_job_or_none(user, job_id):
@@ -71,9 +122,19 @@ def progress_of(job):
 
 
 def result_available(job):
-    """The job's result file is there to download."""
+    """The job's result file is there to download: a finished job's, or the one a failed job kept (错误清单)."""
     path = runner.result_file_path(job)
-    return job.state == JobState.DONE.value and path is not None and path.is_file()
+    return job.state in (JobState.DONE.value, JobState.FAILED.value) and path is not None and path.is_file()
+
+
+def latest_own_job(user, kind, **params):
+    """The newest job of ``kind`` that ``user`` started with these parameter values (None without one)."""
+    jobs = db.session.scalars(select(Job).where(Job.owner_id == user.id, Job.kind == kind)
+                              .order_by(Job.id.desc()).limit(LIST_LIMIT))
+    for job in jobs:
+        if all((job.params or {}).get(key) == value for key, value in params.items()):
+            return job
+    return None
 
 
 def delete_expired_results(days=None):

@@ -5,15 +5,15 @@
 - ``/jobs/download/<id>``: a finished job's result file, for its owner only (404 for anyone else).
 """
 import mimetypes
-from urllib.parse import quote
 
-from flask import abort, current_app, g, jsonify, send_file, url_for
+from flask import abort, current_app, g, jsonify, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.security.decorators import has_access_api
 
 from app.clock import iso_minute
 from app.jobs import registry, services
 from app.jobs.runner import result_file_path
+from app.security import sealed
 
 
 def job_json(job):
@@ -71,9 +71,9 @@ class JobView(BaseView):
         if job is None or not services.result_available(job):
             abort(404)
         name = job.result_name or "result"
-        mimetype = mimetypes.guess_type(name)[0] or "application/octet-stream"
-        response = send_file(result_file_path(job), mimetype=mimetype, as_attachment=True, download_name=name)
-        ascii_name = f"job_{job.id}{result_file_path(job).suffix}"
-        response.headers["Content-Disposition"] = (
-            f'attachment; filename="{ascii_name}"; filename*=UTF-8\'\'{quote(name)}')
+        path = result_file_path(job)
+        response = sealed.download(path, name, f"job_{job.id}{path.suffix}",
+                                   mimetypes.guess_type(name)[0] or "application/octet-stream")
+        if response is None:
+            abort(404)
         return response

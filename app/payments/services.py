@@ -1,5 +1,9 @@
 """配套发放 (市总财务) and 已发放至职工 (区县局管理员): the money steps of the workflow.
 
+配套发放 is taken only under a 划拨 voucher (app.payments.transfers, 奖励资金划拨): its effect refuses a step
+without the transfer it belongs to, so no page, bulk action, API call or script funds an application that
+对账 would then find outside every 划拨单.
+
 Both are transitions of the workflow table; this module registers what each writes besides the state
 (``workflow.register_effect``), so ``apply_transition`` stays the one writer: the table decides who may,
 the optimistic lock decides who wins, and the audit record keeps the amounts (record amount = the
@@ -18,6 +22,9 @@ from app.review import workflow
 from app.review.services import apply_transition
 
 _CARD = re.compile(r"^\d{8,19}$")
+#: Why 配套发放 of one application on its own is refused (the API answers it with 422).
+FUND_BY_TRANSFER = ("配套发放须在“奖励资金划拨”中按区县局（产业）工会和批次填写凭证号划拨，"
+                    "不能单份记录，以免划拨单与已划拨的申请对不上")
 
 
 class PaymentInvalid(workflow.WorkflowDenied):
@@ -68,9 +75,13 @@ def _check_day(day, today, field, label, not_before=None, not_before_label=None)
 
 @workflow.register_effect("fund")
 def _fund_effect(application, user, params, today):
-    """The city amount (from the campaign) and the day it was funded (default today)."""
-    funded_on = params.get("funded_on") or today
-    _check_day(funded_on, today, "funded_on", "发放日期")
+    """The city amount (from the campaign) and the day of the transfer that funds it."""
+    transfer = params.get("transfer")
+    if transfer is None or transfer.district_id != application.district_id \
+            or transfer.batch_id != application.batch_id:
+        raise PaymentInvalid({"voucher_no": FUND_BY_TRANSFER})
+    funded_on = transfer.transferred_on
+    _check_day(funded_on, today, "funded_on", "划拨日期")
     amount = city_amount_for(application)
     return workflow.Effect(values={"city_amount": amount, "funded_on": funded_on}, amount=amount)
 
@@ -92,10 +103,11 @@ def _payment_effect(application, user, params, today):
                            amount=application.city_amount, amount2=district_amount)
 
 
-def fund(application, user, *, funded_on=None, expected_version=None, today=None, comment=None):
-    """市总财务部配套发放: records the city amount (from the campaign) and the day it was funded."""
+def fund(application, user, transfer, *, expected_version=None, today=None):
+    """市总财务部配套发放 of one application under ``transfer`` (its district's and batch's 划拨): records the city
+    amount (from the campaign) and the transfer's day; the audit record names the voucher."""
     return apply_transition(application, user, "fund", expected_version=expected_version, today=today,
-                            comment=comment, params={"funded_on": funded_on})
+                            comment=f"凭证号 {transfer.voucher_no}", params={"transfer": transfer})
 
 
 def record_payment(application, user, *, paid_on=None, card_no=None, expected_version=None, today=None,

@@ -229,8 +229,7 @@ def fund_transfer(user, district, batch, form, *, targets=None, expected=None, t
                                                f"不属于{district.name}{batch.name}"))
             continue
         try:
-            payments.fund(application, user, funded_on=day, expected_version=version, today=today,
-                          comment=f"凭证号 {voucher}")
+            payments.fund(application, user, transfer, expected_version=version, today=today)
         except (ConcurrentChange, WorkflowDenied) as exc:
             # Refused before anything of this application was written: the others stand.
             state = db.session.scalar(select(Application.state).where(Application.id == pk))

@@ -12,7 +12,7 @@ from tests.factories import PASSWORD, make_org, make_user
 
 #: Endpoints a user who must change the password may still reach.
 ALLOWED = {"PasswordChangeView.password", "static", "appbuilder.static", "AppAuthDBView.logout",
-           "AppAuthDBView.login", "AppAuthDBView.captcha_image"}
+           "AppAuthDBView.login", "AppAuthDBView.captcha_image", "favicon"}
 
 
 @pytest.mark.parametrize("password, username, message", [

@@ -119,3 +119,9 @@ def test_finance_sees_what_its_screen_shows_and_no_more(db, world, api):
     assert finance.get(f"/api/v1/applications/{approved.id}").status_code == 200
     assert finance.post(f"/api/v1/applications/{pending.id}/transitions/fund",
                         json={"version": 1, "funded_on": "2015-04-01"}).status_code == 404
+    # 配套发放 is no step of the API: none offered on the row, and asking is refused with the reason.
+    detail = finance.get(f"/api/v1/applications/{approved.id}").get_json()["result"]
+    assert detail["transitions"] == []
+    refused = finance.post(f"/api/v1/applications/{approved.id}/transitions/fund",
+                           json={"version": approved.version, "funded_on": "2015-04-01"})
+    assert refused.status_code == 422 and "奖励资金划拨" in refused.get_json()["message"]

@@ -37,7 +37,6 @@ SUCCESSES = [
     ("district", "reject_by_district", State.PENDING, {"comment": "证书复印件不清晰"}, State.DISTRICT_REJECTED),
     ("city", "approve_final", State.DISTRICT_APPROVED, {"comment": "核对无误"}, State.FINAL_APPROVED),
     ("city", "reject_final", State.DISTRICT_APPROVED, {"comment": "证书信息不符"}, State.FINAL_REJECTED),
-    ("finance", "fund", State.FINAL_APPROVED, {"funded_on": "TODAY"}, State.FUNDED),
     ("district", "void", State.DISTRICT_APPROVED, {"comment": "重复申报"}, State.VOIDED),
     ("city", "void", State.FINAL_APPROVED, {"comment": "重复申报"}, State.VOIDED),
 ]
@@ -80,10 +79,12 @@ REFUSALS = [
     ("clerk", "approve_by_district", State.PENDING, {}, 422, "您的角色不能执行"),
     ("district", "approve_final", State.DISTRICT_APPROVED, {}, 422, "您的角色不能执行"),
     ("city", "reject_final", State.DISTRICT_APPROVED, {}, 422, "请填写原因"),
-    ("finance", "fund", State.FINAL_APPROVED, {}, 422, "请填写配套发放日期"),
-    ("finance", "fund", State.FINAL_APPROVED, {"funded_on": "2015/4/1"}, 422, "格式应为"),
-    ("finance", "fund", State.FINAL_APPROVED, {"funded_on": "TOMORROW"}, 422, "不能晚于今天"),
-    # Not on finance's screen (配套发放 shows 终审通过 and later): as unknown as on the page.
+    # 配套发放 is taken only on 奖励资金划拨, under a voucher: the API says so, whatever the body.
+    ("finance", "fund", State.FINAL_APPROVED, {}, 422, "奖励资金划拨"),
+    ("finance", "fund", State.FINAL_APPROVED, {"funded_on": "TODAY"}, 422, "填写凭证号划拨"),
+    ("finance", "fund", State.FINAL_APPROVED, {"funded_on": "TODAY", "voucher_no": "V-1"}, 422, "奖励资金划拨"),
+    ("city", "fund", State.FINAL_APPROVED, {"funded_on": "TODAY"}, 422, "奖励资金划拨"),
+    # Not on finance's screen (配套发放查询 shows 终审通过 and later): as unknown as on the page.
     ("finance", "fund", State.DISTRICT_APPROVED, {"funded_on": "TODAY"}, 404, ""),
     ("district", "record_payment", State.FUNDED, {"paid_on": "TODAY", "card_no": "6222020000000000000"}, 422,
      "申请单"),

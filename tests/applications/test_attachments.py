@@ -11,7 +11,15 @@ from app.applications import attachments as files
 from app.applications.jobs import purge_stale_uploads_hourly
 from app.applications.models import Application, Attachment
 from app.clock import utcnow
-from tests.applications.intake import field_errors, input_value, pdf_bytes, png_bytes, post_form, scans
+from app.security import sealed
+from tests.applications.intake import (
+    field_errors,
+    input_value,
+    pdf_bytes,
+    png_bytes,
+    post_form,
+    scans,
+)
 from tests.factories import district, make_campaign, make_org, make_user, valid_values
 
 MB5 = 5 * 1024 * 1024
@@ -83,17 +91,21 @@ def test_a_refused_replacement_keeps_the_earlier_scan_and_blocks_the_submission(
     assert input_value(html, "attachment_id_id_copy") == kept["id_copy"]
 
 
-def test_stored_on_disk_under_a_random_name_with_the_same_bytes(app, db, login_as, set_today, clerk, batch_path):
+def test_stored_on_disk_under_a_random_name_encrypted(app, db, login_as, set_today, clerk, batch_path):
     content = png_bytes((33, 21))
     post_form(login_as(clerk), batch_path, valid_values(seed=33), scans(id_copy=(content, "../../etc/passwd.png")))
     attachment = db.session.scalar(db.select(Attachment).where(Attachment.kind == "id_copy"))
     assert re.fullmatch(r"[0-9a-f]{32}\.png", attachment.stored_name)
     assert attachment.original_name == "passwd.png"
     path = Path(app.config["UPLOAD_DIR"]) / attachment.stored_name
-    assert path.read_bytes() == content
+    on_disk = path.read_bytes()
+    # Encrypted at rest: nothing of the scan in clear on disk, the clear bytes only through the key.
+    assert on_disk.startswith(sealed.FILE_MAGIC) and content[8:40] not in on_disk
+    assert sealed.read_bytes(path) == content
     import hashlib
 
-    assert attachment.sha256 == hashlib.sha256(content).hexdigest()
+    assert attachment.sha256 == hashlib.sha256(content).hexdigest() == sealed.sha256_of(path)
+    assert attachment.size == len(content)
 
 
 def test_other_users_ids_in_hidden_inputs_are_ignored(app, db, login_as, set_today, clerk, batch_path):
@@ -119,8 +131,8 @@ def test_download_within_scope_only(app, db, login_as, clerk, submitted):
     application, ids, own = submitted
     png, pdf = ids["id_copy"], ids["certificate_copy"]
     response = own.get(f"/application/attachment/{png}")
-    assert response.status_code == 200 and response.data == Path(
-        app.config["UPLOAD_DIR"], db.session.get(Attachment, png).stored_name).read_bytes()
+    assert response.status_code == 200 and response.data == sealed.read_bytes(Path(
+        app.config["UPLOAD_DIR"], db.session.get(Attachment, png).stored_name))
     assert response.headers["Content-Type"] == "image/png"
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["X-Content-Type-Options"] == "nosniff"

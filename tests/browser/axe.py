@@ -40,7 +40,8 @@ window.__axeCheck = function () {
   return window.__axeRunning;
 };
 window.addEventListener("load", function () {
-  if (!window.axe || window.top !== window) { return; }
+  // Pages of the app only (not the about:blank a journey leaves a page for between two people).
+  if (!window.axe || window.top !== window || !/^https?:$/.test(location.protocol)) { return; }
   var later = window.requestIdleCallback || function (f) { return setTimeout(f, 50); };
   later(function () {
     window.__axeCheck().then(function (found) {

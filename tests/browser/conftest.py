@@ -51,6 +51,20 @@ def page(browser, live_server):
     assert not problems, "\n".join(problems)
 
 
+def next_person(page):
+    """The next person at the keyboard: the last page is left first (a request it still has in flight, such as
+    the bell's poll, must not bring its session cookie back over the new login's captcha), then no cookies."""
+    page.goto("about:blank")
+    page.context.clear_cookies()
+
+
+def open_menu(page, title):
+    """Open a page from the left menu and wait until it has loaded whole: a click returns once the new page has
+    begun to arrive, and a row read then may not have its last cells yet."""
+    page.click(f"text={title}")
+    page.wait_for_load_state()
+
+
 def fill_login(page, username, password, captcha="TEST"):
     """Fill the login form as a person would (TestConfig fixes the captcha answer to "TEST")."""
     page.goto("/login/")

@@ -6,7 +6,7 @@ import pytest
 
 from app.accounts import roles
 from app.accounts.models import AppUser
-from tests.browser.conftest import fill_login
+from tests.browser.conftest import fill_login, open_menu
 from tests.factories import PASSWORD, district, make_org, make_user
 
 pytestmark = pytest.mark.browser
@@ -40,7 +40,7 @@ def test_district_admin_creates_a_grassroots_account_that_reaches_apply(app, db,
     change_password(page, PASSWORD, "Bs#2015admin")
 
     # 用户管理 → 添加用户, filled as the manual shows.
-    page.click("text=用户管理")
+    open_menu(page, "用户管理")
     page.wait_for_selector("#add-user")
     page.click("#add-user")
     page.wait_for_selector("#username")

@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from app.exports import summary
-from tests.browser.conftest import fill_login
+from tests.browser.conftest import fill_login, open_menu
 from tests.factories import PASSWORD
 from tests.review.conftest import world  # noqa: F401  (the review world fixture)
 
@@ -36,7 +36,7 @@ def test_a_district_watches_its_export_job_reach_100_and_downloads_it(app, db, w
     monkeypatch.setattr(summary, "summary_rows", slow_rows)
 
     fill_login(page, username, PASSWORD)
-    page.click("text=报名管理")
+    open_menu(page, "报名管理")
     page.wait_for_selector("#excel-button")
     page.click("#excel-button")
     assert page.inner_text("#excel-job-count") == str(len(NAMES))

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from app.review.states import State
-from tests.browser.conftest import fill_login
+from tests.browser.conftest import fill_login, next_person, open_menu
 from tests.factories import PASSWORD, district
 from tests.review.conftest import world  # noqa: F401  (the review world fixture)
 
@@ -16,7 +16,7 @@ SENIOR = {"new_level": "1", "previous_level": "2"}
 
 
 def sign_in(page, username):
-    page.context.clear_cookies()  # the next person at the keyboard
+    next_person(page)
     fill_login(page, username, PASSWORD)
     page.wait_for_selector("#state-counts")
 
@@ -36,7 +36,7 @@ def test_finance_funds_a_batch_the_district_pays_it_and_both_reconcile(db, world
 
     # 市总财务: 奖励资金划拨 lists 宝山 with 2 技师 + 1 高级技师 = 7,000.00 元 due.
     sign_in(page, login["finance"])
-    page.click("text=奖励资金划拨")
+    open_menu(page, "奖励资金划拨")
     page.wait_for_selector("#due-list")
     row = page.locator(row_id)
     assert row.locator(".count").inner_text() == "3"
@@ -56,7 +56,7 @@ def test_finance_funds_a_batch_the_district_pays_it_and_both_reconcile(db, world
 
     # 区县局管理员: 划拨记录 → the transfer → 全部已发放至职工.
     sign_in(page, login["baoshan_admin"])
-    page.click("text=划拨记录")
+    open_menu(page, "划拨记录")
     page.wait_for_selector("#transfer-list")
     assert "财拨〔2026〕015号" in page.inner_text("#transfer-list")
     page.click("#transfer-list >> text=查看")
@@ -73,7 +73,7 @@ def test_finance_funds_a_batch_the_district_pays_it_and_both_reconcile(db, world
     assert set(page.locator("#transfer-items td.state").all_inner_texts()) == {"已发放至职工"}
 
     # 发放情况备案: generated from the data, submitted, printable on one A4 page.
-    page.click("text=发放情况备案")
+    open_menu(page, "发放情况备案")
     page.wait_for_selector("#report-list")
     page.click("#report-list >> text=查看")
     page.wait_for_selector("#live-figures")
@@ -95,7 +95,7 @@ def test_finance_funds_a_batch_the_district_pays_it_and_both_reconcile(db, world
     printed.close()
 
     # 对账 of the district: its own row, no difference.
-    page.click("text=对账")
+    open_menu(page, "对账")
     page.wait_for_selector("#recon-table")
     assert page.inner_text("#flagged-count") == "0"
     assert page.locator("#recon-table tbody tr").count() == 1 and "虹口" not in page.inner_text("#recon-table")
@@ -104,14 +104,14 @@ def test_finance_funds_a_batch_the_district_pays_it_and_both_reconcile(db, world
 
     # 对账 of the city: 宝山 reconciles; 虹口 has nothing funded yet, hence nothing to differ; 宝山 reported.
     sign_in(page, login["city_admin"])
-    page.click("text=对账")
+    open_menu(page, "对账")
     page.wait_for_selector("#recon-table")
     assert page.inner_text("#flagged-count") == "0"
     baoshan_row = page.locator(f"#recon-table tr[data-district='{baoshan}']")
     assert baoshan_row.locator("[data-field=paid_city]").inner_text() == "7,000.00"
     assert baoshan_row.locator("[data-field=paid_matching]").inner_text() == "2,800.00"
     page.screenshot(path=str(tmp_path / "city_reconciliation.png"), full_page=True)
-    page.click("text=发放情况备案")
+    open_menu(page, "发放情况备案")
     page.wait_for_selector("#report-list")
     assert "已备案" in page.locator(f"#report-list tr[data-district='{baoshan}'] .status").inner_text()
     assert Decimal("7000") == Decimal(page.locator(f"#report-list tr[data-district='{baoshan}'] td").nth(3)

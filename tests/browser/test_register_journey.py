@@ -7,7 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from app.review.states import State
-from tests.browser.conftest import fill_login
+from tests.browser.conftest import fill_login, open_menu
 from tests.factories import PASSWORD
 from tests.review.conftest import world  # noqa: F401  (the review world fixture)
 from tests.verification.helpers import register_file, row_of
@@ -30,7 +30,7 @@ def test_city_imports_the_register_matches_and_bulk_approves_the_matching_rows(d
 
     fill_login(page, ids["admin"], PASSWORD)
     page.wait_for_selector("#state-counts")
-    page.click("text=证书信息核对")
+    open_menu(page, "证书信息核对")
     page.wait_for_selector("#register-upload")
     assert "尚未导入证书信息" in page.inner_text("#register-imports")
 

@@ -8,7 +8,7 @@ import pytest
 
 from app.campaigns import requests as svc
 from app.review.states import State
-from tests.browser.conftest import fill_login
+from tests.browser.conftest import fill_login, next_person, open_menu
 from tests.campaigns.test_requests_world import rw, valid_form  # noqa: F401  (the fixture)
 from tests.factories import PASSWORD
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.browser
 
 
 def sign_in(page, username):
-    page.context.clear_cookies()  # the next person at the keyboard
+    next_person(page)
     fill_login(page, username, PASSWORD)
     page.wait_for_selector("#state-counts")
 
@@ -51,7 +51,7 @@ def test_district_fills_submits_prints_then_the_city_returns_it(db, rw, page, tm
     page.goto(f"/review/district/show/{pending_id}")
     page.click("#submit-approve_by_district")
     assert "区县局初审通过" in page.inner_text("#state-title")
-    page.click("text=报名管理")
+    open_menu(page, "报名管理")
     page.click("#request-button")
     page.click(f"#open-{batch_id}")
     page.wait_for_selector("#request-form")
@@ -91,7 +91,7 @@ def test_district_fills_submits_prints_then_the_city_returns_it(db, rw, page, tm
 
     # 系统管理员: 申请单汇总 shows it submitted; 退回 with a reason.
     sign_in(page, login["city_admin"])
-    page.click("text=申请单汇总")
+    open_menu(page, "申请单汇总")
     page.wait_for_selector("#request-list")
     page.select_option("#batch-select", str(batch_id))
     row = page.locator(f"#request-list tr[data-org='{baoshan_id}']")

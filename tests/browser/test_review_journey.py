@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from app.review import services
 from app.review.states import State
-from tests.browser.conftest import fill_login
+from tests.browser.conftest import fill_login, next_person, open_menu
 from tests.factories import PASSWORD
 from tests.review.conftest import world  # noqa: F401  (the review world fixture)
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.browser
 
 
 def sign_in(page, username):
-    page.context.clear_cookies()  # the next person at the keyboard
+    next_person(page)
     fill_login(page, username, PASSWORD)
     page.wait_for_selector("#state-counts")
 
@@ -37,7 +37,7 @@ def test_district_city_finance_district_then_the_clerk_sees_it_paid(db, world, p
 
     # 区县局管理员: 报名管理, 状态 = 未审核, 搜索.
     sign_in(page, login["baoshan_admin"])
-    page.click("text=报名管理")
+    open_menu(page, "报名管理")
     page.wait_for_selector("#review-filter")
     page.select_option("#flt-state", label="未审核")
     page.click("#search-button")
@@ -80,13 +80,20 @@ def test_district_city_finance_district_then_the_clerk_sees_it_paid(db, world, p
     assert "已终审通过" in page.inner_text(".alert-success")
     assert page.inner_text("#state-title") == "市技协服务中心终审通过"
 
-    # 市总财务: 配套发放 (amount from the campaign, date defaults to today).
+    # 市总财务: 配套发放查询 only looks up (no 配套发放 on the page); 奖励资金划拨 funds the row under a voucher.
     sign_in(page, login["finance"])
-    page.click("text=配套发放")
+    open_menu(page, "配套发放查询")
+    assert "奖励资金划拨" in page.inner_text("#list-note")
     page.click(f"#review-list tr[data-pk='{zhang_id}'] >> text=查看")
-    assert page.inner_text("#city-amount") == "2000.00"
-    page.click("#submit-fund")
-    assert "已记录配套发放" in page.inner_text(".alert-success")
+    assert page.locator("#submit-fund").count() == 0 and page.locator("#decisions").count() == 0
+    page.goto("/payments/funding/list/")
+    page.click("#list-note-link")
+    page.wait_for_selector("#due-list")
+    row = page.locator("#due-list tbody tr").first
+    row.locator("input[name=voucher_no]").fill("财拨〔2026〕001号")
+    row.locator("button.fund-button").click()
+    page.wait_for_selector("#fund-result")
+    assert page.inner_text("#fund-count") == "1" and page.inner_text("#fund-total") == "2,000.00"
 
     # 区县局管理员: 已发放至职工, with the district's matching amount; the card defaults to the application's.
     sign_in(page, login["baoshan_admin"])
@@ -104,10 +111,12 @@ def test_district_city_finance_district_then_the_clerk_sees_it_paid(db, world, p
 
     # 基层工会用户: 报名管理 shows 已发放至职工, and the application its whole history.
     sign_in(page, login["baoshan_clerk"])
-    page.click("text=报名管理")
+    open_menu(page, "报名管理")
     row = page.locator("tr", has_text="张三")
     assert "已发放至职工" in row.inner_text()
     row.locator("text=查看").click()
+    page.wait_for_selector("#review-history")  # the record page, not the list still unloading
+    page.wait_for_load_state()
     history = page.inner_text("body")
     for step in ("区县局初审通过", "市技协服务中心终审通过", "市总财务部配套发放", "已发放至职工"):
         assert step in history, step

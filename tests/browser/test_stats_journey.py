@@ -15,7 +15,7 @@ from app.accounts.roles import GRASSROOTS
 from app.extensions import db
 from app.orgs.models import OrgKind
 from app.review.states import State
-from tests.browser.conftest import fill_login
+from tests.browser.conftest import fill_login, next_person, open_menu
 from tests.factories import PASSWORD, district, make_application, make_campaign, make_org, make_user
 from tests.ids import id_number
 from tests.review.world import make_world
@@ -80,7 +80,7 @@ def populate(count=90, seed=2015):
 
 
 def sign_in(page, username):
-    page.context.clear_cookies()
+    next_person(page)
     fill_login(page, username, PASSWORD)
     page.wait_for_selector("#home-figures")
 
@@ -101,7 +101,7 @@ def test_the_city_reads_its_statistics_and_a_district_only_its_own(db, page, tmp
     page.wait_for_selector("#home-chart canvas")
     wait_for_charts(page, 1)
     page.screenshot(path=str(tmp_path / "home_city.png"), full_page=True)
-    page.click("text=统计分析")
+    open_menu(page, "统计分析")
     page.wait_for_selector("#stats-kpis")
     page.wait_for_selector("#chart-organisation canvas")
     wait_for_charts(page, 12)
@@ -140,7 +140,7 @@ def test_the_city_reads_its_statistics_and_a_district_only_its_own(db, page, tmp
     sign_in(page, login["baoshan_admin"])
     page.wait_for_selector("#home-chart canvas")
     page.screenshot(path=str(tmp_path / "home_district.png"), full_page=True)
-    page.click("text=统计分析")
+    open_menu(page, "统计分析")
     page.wait_for_selector("#chart-organisation canvas")
     wait_for_charts(page, 12)
     text = page.inner_text("#stats-page")

@@ -6,8 +6,10 @@ import io
 from openpyxl import load_workbook
 
 from app.exports.models import ExportRecord
+from app.jobs import runner
 from app.jobs.models import Job
 from app.review.states import State
+from app.security import sealed
 from tests.conftest import csrf_token, wait_for_job
 from tests.review.conftest import world  # noqa: F401
 
@@ -58,6 +60,10 @@ def test_a_large_summary_is_written_by_a_job_and_downloaded_from_my_jobs(app, db
     assert download.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     header, rows = sheet_rows(download.get_data())
     assert header == direct_header
+    # On disk the result is encrypted: no workbook (zip) there, only through the key.
+    on_disk = runner.result_file_path(job).read_bytes()
+    assert on_disk.startswith(sealed.FILE_MAGIC) and b"PK\x03\x04" not in on_disk[:64]
+    assert sealed.read_bytes(runner.result_file_path(job)) == download.get_data()
     assert [r[1:] for r in rows] == [r[1:] for r in direct_rows]
     record = db.session.query(ExportRecord).one()
     assert (record.user_id, record.row_count, record.kind) == (world.baoshan_admin.id, 3, "summary_xlsx")

@@ -31,15 +31,15 @@ def gated(ctx, steps, gate=None):
         if gate:
             assert GATES[gate][step].wait(10), "the test never opened the gate"
         ctx.progress(step, steps)
-    path = ctx.result_path("测试结果.txt")
-    path.write_text(f"{ctx.owner.username}:{steps}", encoding="utf-8")
-    return path
+    with ctx.result_file("测试结果.txt") as out:
+        out.write(f"{ctx.owner.username}:{steps}".encode())
 
 
 @registry.job_kind("test_refused", title="测试校验")
 def refused(ctx, row):
     ctx.progress(1, 3)
-    ctx.result_path("不应留下.txt").write_text("x")
+    with ctx.result_file("不应留下.txt") as out:
+        out.write(b"x")
     raise registry.JobError(f"第{row}行：身份证号码校验位不正确")
 
 

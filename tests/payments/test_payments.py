@@ -9,6 +9,7 @@ from app.payments import services as payments
 from app.review import workflow
 from app.review.models import ReviewRecord
 from app.review.states import State
+from tests.factories import fund_by_transfer, make_transfer
 from tests.review.world import open_campaign
 
 
@@ -20,20 +21,41 @@ def record_of(db, app, action):
 def test_fund_takes_the_city_amount_from_the_campaign_by_level(db, world, level, amount):
     app = world.app(State.FINAL_APPROVED, new_level=level, previous_level="3" if level == "2" else "2")
     day = today() - timedelta(days=2)
-    payments.fund(app, world.finance, funded_on=day)
-    db.session.commit()
+    fund_by_transfer(app, world.finance, day)
     assert (app.state, app.city_amount, app.funded_on) == (State.FUNDED.value, amount, day)
     record = record_of(db, app, "fund")
     assert (record.amount, record.amount2, record.role) == (amount, None, "市总财务")
 
 
-def test_fund_defaults_to_today_and_refuses_a_future_day(db, world):
+def test_fund_takes_the_transfers_day_and_refuses_a_future_one(db, world):
     app = world.app(State.FINAL_APPROVED)
     with pytest.raises(payments.PaymentInvalid) as refused:
-        payments.fund(app, world.finance, funded_on=today() + timedelta(days=1))
-    assert refused.value.errors == {"funded_on": "发放日期不能晚于今天"}
-    payments.fund(app, world.finance)
-    assert app.funded_on == today()
+        payments.fund(app, world.finance, make_transfer(app, world.finance, today() + timedelta(days=1)))
+    assert refused.value.errors == {"funded_on": "划拨日期不能晚于今天"}
+    payments.fund(app, world.finance, make_transfer(app, world.finance, today() - timedelta(days=1)))
+    assert app.funded_on == today() - timedelta(days=1)
+
+
+@pytest.mark.parametrize("params", [{}, {"funded_on": "today"}, {"transfer": None}, {"transfer": "other"}],
+                         ids=["nothing", "a day only", "no transfer", "another district's transfer"])
+def test_fund_without_its_own_transfer_is_refused_with_the_reason(db, world, params):
+    """配套发放 is taken only under a 划拨 voucher: whoever asks the workflow without one (a page, a bulk step,
+    the API, a script) is refused with the reason and nothing is written."""
+    from app.review.services import apply_transition
+    from tests.factories import make_application
+
+    app = world.app(State.FINAL_APPROVED)
+    if params.get("funded_on"):
+        params = {"funded_on": today()}
+    if params.get("transfer") == "other":
+        params = {"transfer": make_transfer(make_application(world.hongkou_clerk, world.campaign), world.finance)}
+    with pytest.raises(payments.PaymentInvalid) as refused:
+        apply_transition(app, world.finance, "fund", params=params)
+    assert refused.value.errors == {"voucher_no": payments.FUND_BY_TRANSFER}
+    assert "奖励资金划拨" in payments.FUND_BY_TRANSFER
+    db.session.rollback()
+    assert app.state == State.FINAL_APPROVED.value
+    assert db.session.query(ReviewRecord).filter_by(application_id=app.id).count() == 0
 
 
 def test_fund_without_a_campaign_reward_is_refused_with_a_clear_message(db, world):
@@ -42,22 +64,23 @@ def test_fund_without_a_campaign_reward_is_refused_with_a_clear_message(db, worl
 
     app = make_application(world.baoshan_clerk, campaign, State.FINAL_APPROVED)
     with pytest.raises(payments.PaymentInvalid, match="尚未设定技师（国家职业资格二级）的奖励金额"):
-        payments.fund(app, world.finance)
+        payments.fund(app, world.finance, make_transfer(app, world.finance))
     assert app.state == State.FINAL_APPROVED.value
 
 
 def test_only_finance_funds_and_only_final_approved(db, world):
+    app = world.app(State.FINAL_APPROVED)
     with pytest.raises(workflow.WorkflowDenied):
-        payments.fund(world.app(State.FINAL_APPROVED), world.city_admin)
+        payments.fund(app, world.city_admin, make_transfer(app, world.finance))
+    app = world.app(State.DISTRICT_APPROVED)
     with pytest.raises(workflow.WorkflowDenied):
-        payments.fund(world.app(State.DISTRICT_APPROVED), world.finance)
+        payments.fund(app, world.finance, make_transfer(app, world.finance))
 
 
 def test_record_payment_writes_both_amounts_the_day_and_the_default_card(db, world):
     world.submitted_request(technician="1000.5")
     app = world.app(State.FINAL_APPROVED)
-    payments.fund(app, world.finance, funded_on=today() - timedelta(days=5))
-    db.session.commit()
+    fund_by_transfer(app, world.finance, today() - timedelta(days=5))
     payments.record_payment(app, world.baoshan_admin, paid_on=today())
     db.session.commit()
     assert app.state == State.PAID.value

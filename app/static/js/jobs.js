@@ -30,17 +30,19 @@
     var result = row.querySelector(".job-result");
     if (!job.active && !result.querySelector("a, span")) {
       result.textContent = "";
+      // A failed job may keep a result too (the error list of a refused import): reason, then the file.
+      if (job.error) {
+        var error = document.createElement("span");
+        error.className = "text-danger job-error";
+        error.textContent = job.error;
+        result.appendChild(error);
+      }
       if (job.download) {
         var link = document.createElement("a");
         link.className = "btn btn-xs btn-primary job-download";
         link.href = job.download;
         link.textContent = "下载 " + job.result_name;
         result.appendChild(link);
-      } else if (job.error) {
-        var error = document.createElement("span");
-        error.className = "text-danger job-error";
-        error.textContent = job.error;
-        result.appendChild(error);
       }
     }
     row.setAttribute("data-active", job.active ? "1" : "0");

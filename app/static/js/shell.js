@@ -45,6 +45,28 @@
     });
   });
 
+  // A wide table scrolls inside its own region on a narrow screen instead of widening the whole page; every such
+  // region is focusable and named, so it can be scrolled with the keyboard and is announced.
+  function regionName(table) {
+    var caption = table && table.querySelector("caption");
+    var box = table && table.closest("section, .panel, .card, .box");
+    var heading = box && box.querySelector("h1, h2, h3, h4, .panel-title, .card-title");
+    var label = caption || heading || document.querySelector("#main-content h1, #main-content h2");
+    return label ? label.textContent.trim() : document.title;
+  }
+  document.querySelectorAll("#main-content table").forEach(function (table) {
+    if (table.closest(".table-responsive")) { return; }
+    var wrap = document.createElement("div");
+    wrap.className = "table-responsive";
+    table.parentNode.insertBefore(wrap, table);
+    wrap.appendChild(table);
+  });
+  document.querySelectorAll("#main-content .table-responsive").forEach(function (wrap) {
+    if (!wrap.hasAttribute("tabindex")) { wrap.tabIndex = 0; }
+    if (!wrap.hasAttribute("role")) { wrap.setAttribute("role", "region"); }
+    if (!wrap.hasAttribute("aria-label")) { wrap.setAttribute("aria-label", regionName(wrap.querySelector("table"))); }
+  });
+
   if (typeof window.jQuery === "undefined" || typeof window.AdminActions === "undefined") { return; }
   var $ = window.jQuery;
   $(function () {
