@@ -223,13 +223,13 @@ def counted(session, id_select, key):
     if cached is not None and cached > limit:
         # Known to be big a moment ago: not even the bounded count is run again.
         return Total(cached, estimated=True)
-    bounded = session.scalar(select(func.count()).select_from(id_select.limit(limit + 1).subquery()))
-    if bounded <= limit:
-        return Total(bounded)
+    exact = _count_upto(session, id_select, limit)
+    if exact is not None:
+        return Total(exact)
     if cached is None:
         cached = session.scalar(select(func.count()).select_from(id_select.subquery()))
         count_cache.put(key, cached)
-    return Total(max(cached, bounded), estimated=True)
+    return Total(max(cached, limit + 1), estimated=True)
 
 
 def scope_key(user, kind=SUBTREE):
@@ -326,9 +326,12 @@ class Position:
 
     #: 1-based place of the application, None when it is not in the list (any more, e.g. just decided).
     number: int | None
+    #: The list's number of rows as the list shows it (a Total: 约 above the exact-count limit).
     total: int
     previous_id: int | None
     next_id: int | None
+    #: ``number`` was counted from the list's far end against an approximate total (约).
+    number_estimated: bool = False
 
 
 def _after(column, value, pk, direction):
@@ -346,19 +349,37 @@ def position(session, user, flt, anchor_value, anchor_id, *, order_column="submi
     direction = "asc" if direction == "asc" else "desc"
     reverse = "desc" if direction == "asc" else "asc"
     where = conditions(user, flt)
-    total = session.scalar(select(func.count(Application.id)).where(*where))
+    # The list's own count (and its cache): a big list is not counted whole for every record opened from it.
+    total = list_count(session, user, flt)
     following = ordered(select(Application.id).where(*where, _after(column, anchor_value, anchor_id, direction)),
                         order_column, direction)
     preceding = ordered(select(Application.id).where(*where, _after(column, anchor_value, anchor_id, reverse)),
                         order_column, reverse)
     next_id = session.scalar(following.limit(1))
     previous_id = session.scalar(preceding.limit(1))
-    number = None
+    number, estimated = None, False
     if session.scalar(select(func.count(Application.id)).where(*where, Application.id == anchor_id)):
-        before = session.scalar(select(func.count(Application.id))
-                                .where(*where, _after(column, anchor_value, anchor_id, reverse)))
-        number = before + 1
-    return Position(number=number, total=total, previous_id=previous_id, next_id=next_id)
+        limit = int(_setting("LIST_EXACT_COUNT", 10_000))
+        preceding_ids = select(Application.id).where(*where, _after(column, anchor_value, anchor_id, reverse))
+        before = _count_upto(session, preceding_ids, limit)
+        if before is None and total.estimated:
+            # Deep in a big list: its place from the far end, against the list's approximate total.
+            after = _count_upto(session, select(Application.id).where(
+                *where, _after(column, anchor_value, anchor_id, direction)), limit)
+            if after is not None:
+                number, estimated = max(total - after, limit + 1), True
+        if number is None:
+            if before is None:
+                before = session.scalar(select(func.count()).select_from(preceding_ids.subquery()))
+            number = before + 1
+    return Position(number=number, total=total, previous_id=previous_id, next_id=next_id,
+                    number_estimated=estimated)
+
+
+def _count_upto(session, id_select, limit):
+    """The number of rows of ``id_select`` when at most ``limit`` (counting no further), else None."""
+    found = session.scalar(select(func.count()).select_from(id_select.limit(limit + 1).subquery()))
+    return found if found <= limit else None
 
 
 def page(session, user, flt, *, order_column="submitted_at", direction="desc", number=0, size=25,

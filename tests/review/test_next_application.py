@@ -172,3 +172,25 @@ def test_position_query_orders_ties_by_id(db, world):
     # Out of scope: the hongkou admin sees none of them.
     where = queries.position(db.session, world.hongkou_admin, flt, same, b.id)
     assert (where.number, where.total, where.previous_id, where.next_id) == (None, 0, None, None)
+
+
+def test_the_position_in_a_big_list_uses_the_lists_count_and_counts_from_the_nearer_end(app, db, world, login_as):
+    """Above LIST_EXACT_COUNT the record page does not count the whole list again: the total is the list's own
+    (cached, 约) and a place deep in the list is counted from the far end, shown as 约; near the top it is exact."""
+    apps = _apps(world, [f"第{i}" for i in range(9)])  # newest last: the list shows apps[8] first
+    queries.count_cache.clear()
+    app.config.update(LIST_EXACT_COUNT=3, LIST_COUNT_CACHE_SECONDS=600)
+    client = login_as(world.baoshan_admin)
+    try:
+        assert _position(client.get(f"{DISTRICT}/show/{apps[7].id}").get_data(as_text=True)) == "第2/约9份"
+        assert _position(client.get(f"{DISTRICT}/show/{apps[1].id}").get_data(as_text=True)) == "第约8/约9份"
+        # A newer application: the place near the top is exact at once, the total the list's cached one (no
+        # count of the whole list per record)...
+        world.app(name="新来")
+        db.session.commit()
+        assert _position(client.get(f"{DISTRICT}/show/{apps[7].id}").get_data(as_text=True)) == "第3/约9份"
+        # ...and in the middle of a list longer than twice the limit the place is counted exactly.
+        assert _position(client.get(f"{DISTRICT}/show/{apps[4].id}").get_data(as_text=True)) == "第6/约9份"
+    finally:
+        app.config.update(LIST_EXACT_COUNT=10_000, LIST_COUNT_CACHE_SECONDS=60)
+        queries.count_cache.clear()
