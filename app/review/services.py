@@ -206,8 +206,9 @@ def apply_transitions(items, user, name, *, comment=None, today=None, params=Non
                                       value=Application.id)
         written = dict(db.session.execute(
             update(Application)
-            .where(_written_in(Application.id, [a.id for a, _t, _e in entries]),  # the primary key finds the rows
-                   _versions_seen(entries), Application.state == source)
+            # The primary key finds the rows through each version's id list; the ids are not listed a second
+            # time: PostgreSQL then took the rows for one in a million and read the whole table (0.3 s a chunk).
+            .where(_versions_seen(entries), Application.state == source)
             .values(**values)
             .returning(Application.id, Application.updated_at)
             .execution_options(synchronize_session=False)
