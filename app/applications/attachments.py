@@ -23,6 +23,7 @@ from app.applications.models import Application, Attachment
 from app.clock import utcnow
 from app.extensions import db
 from app.masking import mask_numbers_in
+from app.models_base import written_in
 from app.reference import data
 from app.security import sealed
 
@@ -92,7 +93,7 @@ def read_scan_kinds(applications):
     if rows:
         for application_id, kind in db.session.execute(
                 select(Attachment.application_id, Attachment.kind)
-                .where(Attachment.application_id.in_([a.id for a in rows]))):
+                .where(written_in(Attachment.application_id, [a.id for a in rows]))):
             present.setdefault(application_id, []).append(kind)
     for application in rows:
         application.scan_kinds = tuple(present.get(application.id, ()))
@@ -118,7 +119,7 @@ def missing_by_application(applications):
     present = {}
     for application_id, kind in db.session.execute(
             select(Attachment.application_id, Attachment.kind)
-            .where(Attachment.application_id.in_([a.id for a in rows]))):
+            .where(written_in(Attachment.application_id, [a.id for a in rows]))):
         present.setdefault(application_id, set()).add(kind)
     missing = {}
     for application in rows:

@@ -37,7 +37,7 @@ def _write_queued(session):
     session.info.pop(CACHE_KEY, None)
     rows = session.info.pop(PENDING_KEY, None)
     if rows:
-        session.execute(insert(Notification), rows)
+        session.execute(insert(Notification.__table__), rows)
 
 
 @event.listens_for(Session, "after_soft_rollback")

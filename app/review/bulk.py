@@ -9,11 +9,12 @@ which were skipped and why.
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, load_only, selectinload
+from sqlalchemy.orm import load_only, selectinload
 
 from app.applications.attachments import read_scan_kinds
 from app.applications.models import Application
 from app.extensions import db
+from app.models_base import written_in
 from app.review import decisions, workflow
 from app.review.states import title_of
 from app.security.scoping import in_scope
@@ -52,8 +53,8 @@ def _load(ids, name):
     """The applications ``ids`` as the checks of decision ``name`` need them, in two statements: the rows with
     their organisation and batch joined, then the kinds of their scans (no Attachment object per scan). A step
     with a registered effect (配套发放, 已发放至职工) reads amounts, dates and cards: it gets whole rows."""
-    statement = (select(Application).where(Application.id.in_(ids))
-                 .options(joinedload(Application.organisation), joinedload(Application.batch)))
+    statement = (select(Application).where(written_in(Application.id, ids))
+                 .options(selectinload(Application.organisation), selectinload(Application.batch)))
     if workflow.effect_of(name) is None:
         statement = statement.options(load_only(*(getattr(Application, c) for c in CHECKED_COLUMNS), raiseload=True))
     else:

@@ -335,10 +335,12 @@ class Position:
 
 
 def _after(column, value, pk, direction):
-    """Rows after (value, pk) in the order (column direction, id direction)."""
+    """Rows after (value, pk) in the order (column direction, id direction). The plain bound on the column
+    (>= / <=) is what lets the database start the list's index at the anchor: with the OR alone PostgreSQL
+    filtered the whole index (76 ms at 10^6 rows for the newest application's 上一份)."""
     if direction == "asc":
-        return or_(column > value, and_(column == value, Application.id > pk))
-    return or_(column < value, and_(column == value, Application.id < pk))
+        return and_(column >= value, or_(column > value, and_(column == value, Application.id > pk)))
+    return and_(column <= value, or_(column < value, and_(column == value, Application.id < pk)))
 
 
 def position(session, user, flt, anchor_value, anchor_id, *, order_column="submitted_at", direction="desc"):

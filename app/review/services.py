@@ -12,7 +12,6 @@ from sqlalchemy import (
     Integer,
     String,
     and_,
-    bindparam,
     case,
     cast,
     insert,
@@ -27,6 +26,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app import clock
 from app.applications.models import Application
 from app.extensions import db
+from app.models_base import written_in
 from app.review import signals, workflow
 from app.review.models import ReviewRecord
 from app.review.states import State
@@ -121,19 +121,13 @@ class WrittenRecord:
     via: str | None = None
 
 
-def _written_in(column, values):
-    """``column IN (values)`` with the values (integers, or pairs of integers) written into the statement: a
-    chunk's thousand ids are not a thousand parameters for the driver to bind and parse."""
-    return column.in_(bindparam(None, list(values), expanding=True, literal_execute=True))
-
-
 def _versions_seen(entries):
     """Each row still at the version its checks saw: ``(version = v AND id IN (…)) OR …`` for the few versions of
     a chunk (a thousand (id, version) pairs in one IN list cost the planner more than the update itself)."""
     by_version = {}
     for application, _transition, _effect in entries:
         by_version.setdefault(application.version, []).append(application.id)
-    return or_(*(and_(Application.version == version, _written_in(Application.id, ids))
+    return or_(*(and_(Application.version == version, written_in(Application.id, ids))
                  for version, ids in by_version.items()))
 
 
@@ -242,7 +236,7 @@ def apply_transitions(items, user, name, *, comment=None, today=None, params=Non
             inserted = db.session.execute(
                 insert(ReviewRecord)
                 .from_select(list(columns), select(*(c.label(k) for k, c in columns.items()))
-                             .where(_written_in(Application.id, [a.id for a, _t, _e in rows])))
+                             .where(written_in(Application.id, [a.id for a, _t, _e in rows])))
                 .returning(ReviewRecord.id, ReviewRecord.application_id))
             record_ids = {application_id: pk for pk, application_id in inserted}
             for application, _transition, effect in rows:
