@@ -151,14 +151,24 @@ def id_copy(rng, dpi):
     return page, {"name": name, "id_number": number}
 
 
-def old_certificate(rng, dpi):
-    """(page, truth) of the 职业资格证书 booklet's inner pages copied on A4 portrait."""
+def _holder(rng, new):
+    """(male, ID number, name, trade, level, certificate number, issuer, issue date) of a certificate's holder:
+    an old 职业资格证书 (2008–2018) or a new 职业技能等级证书 (2020–2024)."""
     male = rng.random() < 0.5
     number, _birth = random_id_number(rng, male)
     name, trade, level = random_name(rng), rng.choice(TRADES), rng.choice(("2", "1"))
-    certificate_no = random_certificate_no(rng, new=False)
-    issuer = rng.choice(OLD_ISSUERS)
-    issued = date(2008, 1, 1) + timedelta(days=rng.randrange(365 * 11))
+    certificate_no = random_certificate_no(rng, new=new)
+    issuer = rng.choice(NEW_ISSUERS if new else OLD_ISSUERS)
+    if new:
+        issued = date(2020, 1, 1) + timedelta(days=rng.randrange(365 * 5))
+    else:
+        issued = date(2008, 1, 1) + timedelta(days=rng.randrange(365 * 11))
+    return male, number, name, trade, level, certificate_no, issuer, issued
+
+
+def old_certificate(rng, dpi):
+    """(page, truth) of the 职业资格证书 booklet's inner pages copied on A4 portrait."""
+    male, number, name, trade, level, certificate_no, issuer, issued = _holder(rng, new=False)
     page = Canvas(210, 297, dpi)
     x, y = rng.uniform(15, 30), rng.uniform(30, 60)
     w, h = 88, 125
@@ -193,12 +203,7 @@ def old_certificate(rng, dpi):
 
 def new_certificate(rng, dpi):
     """(page, truth) of a 职业技能等级证书 on A4 landscape."""
-    male = rng.random() < 0.5
-    number, _birth = random_id_number(rng, male)
-    name, trade, level = random_name(rng), rng.choice(TRADES), rng.choice(("2", "1"))
-    certificate_no = random_certificate_no(rng, new=True)
-    issuer = rng.choice(NEW_ISSUERS)
-    issued = date(2020, 1, 1) + timedelta(days=rng.randrange(365 * 5))
+    _male, number, name, trade, level, certificate_no, issuer, issued = _holder(rng, new=True)
     page = Canvas(297, 210, dpi)
     page.box(10, 10, 277, 190, ink=120, width=3)
     page.text(100, 24, "职业技能等级证书", 26, SERIF_BOLD, spacing_mm=2)
