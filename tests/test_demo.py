@@ -140,4 +140,7 @@ def test_demo_scans_are_compared_without_running_ocr_and_some_differ(app, db, cl
     differing = [c for c in checks if c.differs]
     assert 0 < len(differing) < total // 3
     assert {f for c in differing for f in c.differing} == {"certificate_no", "certificate_date", "name"}
+    # Every district's reviewers meet some (the demo makes its applications district after district in turn).
+    district_of = dict(db.session.execute(db.select(Application.id, Application.district_id)).all())
+    assert {district_of[c.application_id] for c in differing} == set(district_of.values())
     assert not db.session.scalars(db.select(Job).where(Job.kind == "scan_applications")).all()
