@@ -41,6 +41,7 @@ def page(browser, live_server):
     pg = context.new_page()
     pg.set_default_timeout(30000)  # axe-core runs on every page load: slower on a busy machine
     pg.watcher = watcher
+    settle_after_waits(pg)
     yield pg
     try:
         if not pg.is_closed() and pg.url.startswith("http"):
@@ -49,6 +50,19 @@ def page(browser, live_server):
         context.close()
     problems = watcher.problems()
     assert not problems, "\n".join(problems)
+
+
+def settle_after_waits(page):
+    """``wait_for_selector`` returns once the element has been parsed, and journeys read the rows below it next:
+    on a busy machine the page may then still be arriving (a row read so lacked its last cells). Every wait of
+    the page also waits for its document to have loaded whole (at once when it has)."""
+    plain = page.wait_for_selector
+
+    def wait_for_selector(selector, **kwargs):
+        found = plain(selector, **kwargs)
+        page.wait_for_load_state()
+        return found
+    page.wait_for_selector = wait_for_selector
 
 
 def next_person(page):
