@@ -65,3 +65,21 @@ def test_finance_sees_them_masked_and_leaves_no_whole_number_record(app, db, log
     text = workbook_text(excel)
     assert mask_id_number(item.id_number) in text and item.id_number not in text and item.bank_card_no not in text
     assert not events(db, "personal_view") and not events(db, "personal_export")
+
+
+def test_an_account_form_holding_an_id_number_is_recorded_when_opened(app, db, login_as):
+    """用户管理 → 修改: the form shows the clerk's 身份证号码 whole, so opening it is in the 安全日志 like a detail
+    page; a form without one leaves no record, and sending the form adds none."""
+    from tests.ids import id_number
+
+    district = make_user(DISTRICT_ADMIN)
+    with_number = make_user(id_number=id_number())
+    without = make_user()
+    c = login_as(district)
+    page = c.get(f"/user-management/edit/{with_number.id}").get_data(as_text=True)
+    assert with_number.id_number in page
+    (view,) = events(db, "personal_view")
+    assert view.user_id == district.id and with_number.username in view.detail
+    assert with_number.id_number not in view.detail
+    assert c.get(f"/user-management/edit/{without.id}").status_code == 200
+    assert len(events(db, "personal_view")) == 1

@@ -22,6 +22,7 @@ from app.accounts.services import deactivate_account, one_time_password, reset_p
 from app.applications.models import Application
 from app.clock import iso_date, iso_minute
 from app.extensions import db
+from app.security.access import VIEW, record_whole_numbers
 from app.security.views_base import GuardedModelView
 
 USER_LABELS = {
@@ -99,6 +100,16 @@ class AccountViewMixin:
 
     def pre_update(self, item):
         update_account(item, g.user)
+
+    def prefill_form(self, form, pk):
+        """An edit form that holds the account's 身份证号码 shows it whole: recorded in the access log as a
+        detail page showing one is."""
+        super().prefill_form(form, pk)
+        field = getattr(form, "id_number", None)
+        if field is not None and field.data:
+            username = form.username.data if hasattr(form, "username") else pk
+            record_whole_numbers(g.user, VIEW, f"账号 {username} 的身份证号码（修改用户）")
+            db.session.commit()
 
     def _delete(self, pk):
         item = self.datamodel.get(self._deserialize_pk_if_composite(pk), self._base_filters)
