@@ -44,6 +44,9 @@ class AppSecurityManager(SecurityManager):
         user = self.session.get(self.user_model, int(pk),
                                 options=[joinedload(AppUser.roles), joinedload(AppUser.groups)])
         if user and user.is_active:
+            # For the request's log lines (app/ops/logs.py), read now: a commit later in the request expires the
+            # user, and a log line must not load it again.
+            g.log_user = (user.id, user.organisation_id)
             return user
         return None
 

@@ -406,13 +406,14 @@ class MyApplicationModelView(ScopedModelView):
                 correct_refused = str(denied)
         reviews = db.session.scalars(select(ReviewRecord).where(ReviewRecord.application_id == item.id)
                                      .order_by(ReviewRecord.id)).all()
-        record_application_view(user, item)
-        return self.render_template(
+        page = self.render_template(
             self.show_template, title=self.show_title, item=item, names=reference_names(), allowed=allowed,
             correct_refused=correct_refused, reviews=reviews, action_titles=workflow.ACTION_TITLES, state_title=title_of,
             local_time=clock.local_time, kinds=files.KIND_TITLES, size_text=files.size_text,
             attachments=item.attachments, notes=form_notes(item.variant, item.campaign.cert_issued_from),
             missing_scans=files.missing_titles(item), scan_warnings=scans.warnings_of(item))
+        record_application_view(user, item)  # once the page holding the numbers exists (its commit reloads nothing)
+        return page
 
     @action("withdraw", _l("撤回"), confirmation=_l("撤回后该申请将标记为“已撤回”，不能再修改。确定撤回吗？"),
             icon="fa-undo", multiple=False, single=True)

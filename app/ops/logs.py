@@ -31,9 +31,13 @@ def request_fields():
     if not has_request_context():
         return {}
     fields = {"request_id": g.get("request_id"), "method": request.method, "path": request.path}
-    # Only a user already loaded by this request: never a database query from inside logging.
+    # Only a user already loaded by this request: never a database query from inside logging. The session's
+    # user is noted when it is loaded (``log_user``: a commit may have expired it since).
+    known = g.get("log_user")
     user = g.get("_login_user")
-    if user is not None and getattr(user, "is_authenticated", False):
+    if known is not None and user is not None:
+        fields["user_id"], fields["organisation_id"] = known
+    elif user is not None and getattr(user, "is_authenticated", False):
         fields["user_id"] = getattr(user, "id", None)
         fields["organisation_id"] = getattr(user, "organisation_id", None)
     return fields

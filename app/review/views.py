@@ -281,10 +281,8 @@ class ReviewModelView(BulkDecisionsMixin, ScopedModelView):
         matching, matching_problem = _amount_or_problem(payments.matching_amount_for, item,
                                                         "record_payment" in names)
         whole = sees_whole_numbers(g.user)
-        if whole:
-            record_application_view(g.user, item)
         fields = [(field, label, shown(field, value, whole)) for field, label, value in application_fields(item)]
-        return self.render_template(
+        page = self.render_template(
             "review/show.html", title=self.show_title, item=item, fields=fields,
             paid_card=shown("paid_card_no", item.paid_card_no, whole),
             trail=item.reviews, action_titles=workflow.ACTION_TITLES, title_of=title_of, local_time=local_time, iso_minute=iso_minute,
@@ -295,6 +293,10 @@ class ReviewModelView(BulkDecisionsMixin, ScopedModelView):
             open_decision=open_decision, matching=matching, matching_problem=matching_problem,
             back=self.back_to_list(), nav=nav, then_next=NEXT_DECISIONS,
             scan=scans.comparison(item, whole), scan_status=scans.status(), **self.extra_show_args(item))
+        if whole:
+            # Recorded once the page holding the numbers exists; its commit then reloads nothing the page read.
+            record_application_view(g.user, item)
+        return page
 
     @expose("/show/<pk>", methods=["GET"])
     @has_access
