@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass, fields
 
 from flask import current_app, has_app_context
-from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy import and_, exists, false, func, or_, select
 from sqlalchemy.orm import joinedload, load_only, selectinload
 from sqlalchemy.sql import operators
 
@@ -357,10 +357,12 @@ def position(session, user, flt, anchor_value, anchor_id, *, order_column="submi
                         order_column, direction)
     preceding = ordered(select(Application.id).where(*where, _after(column, anchor_value, anchor_id, reverse)),
                         order_column, reverse)
-    next_id = session.scalar(following.limit(1))
-    previous_id = session.scalar(preceding.limit(1))
+    # The neighbours and whether the application is (still) in the list, in one statement.
+    next_id, previous_id, listed = session.execute(select(
+        following.limit(1).scalar_subquery(), preceding.limit(1).scalar_subquery(),
+        exists().where(*where, Application.id == anchor_id))).one()
     number, estimated = None, False
-    if session.scalar(select(func.count(Application.id)).where(*where, Application.id == anchor_id)):
+    if listed:
         limit = int(_setting("LIST_EXACT_COUNT", 10_000))
         preceding_ids = select(Application.id).where(*where, _after(column, anchor_value, anchor_id, reverse))
         before = _count_upto(session, preceding_ids, limit)
