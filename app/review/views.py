@@ -403,9 +403,12 @@ def _amount_or_problem(amount_for, item, wanted):
 def _document_link(endpoint, permission, **values):
     """The address of the intake's print or attachment route, if it exists and this user may use it."""
     view, _sep, _method = endpoint.partition(".")
-    if endpoint not in current_app.view_functions or not appbuilder.sm.has_access(permission, view):
+    if endpoint not in current_app.view_functions:
         return None
-    return url_for(endpoint, **values)
+    allowed = g.setdefault("_document_access", {})  # asked once a request, not once per attachment
+    if (permission, view) not in allowed:
+        allowed[(permission, view)] = appbuilder.sm.has_access(permission, view)
+    return url_for(endpoint, **values) if allowed[(permission, view)] else None
 
 
 def attachment_url(attachment):
