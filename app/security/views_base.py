@@ -17,8 +17,9 @@ It closes Flask-AppBuilder's holes for this platform:
 """
 import copy
 import re
+from urllib.parse import urlsplit
 
-from flask import abort, current_app, g, has_request_context, request
+from flask import abort, current_app, g, has_request_context, request, session, url_for
 from flask_appbuilder import ModelView, expose
 from flask_appbuilder.hooks import before_request
 from flask_appbuilder.models.filters import BaseFilter
@@ -84,6 +85,19 @@ class GuardedModelView(ModelView):
     Dates and times read the platform's way wherever a view has not said otherwise: a stored (UTC)
     timestamp as YYYY-MM-DD HH:MM in Asia/Shanghai, a date as YYYY-MM-DD.
     """
+
+    def get_redirect(self):
+        """Where 保存, 删除 and an action return: the list of this view the user last had open (with its filter
+        and page), else this view's list. FAB returns the page before the last one of its history, which is
+        only right when nothing else was recorded meanwhile (a list polled in the background was; a form
+        reached from a record was not) and else sent the user to 首页."""
+        own = url_for(f"{self.endpoint}.list")
+        if request.endpoint == f"{self.endpoint}.list":
+            return super().get_redirect()  # the list itself failed: not back to it
+        for url in reversed(session.get("page_history", [])):
+            if urlsplit(url).path == own:
+                return url
+        return own
 
     def __init__(self, **kwargs):
         formatters = dict(self.formatters_columns or {})

@@ -1,5 +1,6 @@
 """用户管理 of a 区县局管理员, as the manual shows it, and its walls: own subtree, 基层工会用户 only."""
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import event
@@ -291,3 +292,21 @@ def test_an_admin_without_a_district_sees_nothing_and_creates_nothing(app, db, l
                                                                   new_unit="某某单位"))
     assert response.status_code == 200 and "未关联区县局" in response.get_data(as_text=True)
     assert db.session.query(AppUser).filter_by(username="baoshan009").count() == 0
+
+
+def test_saving_returns_to_the_list_the_user_had_open_else_to_the_views_own_list(app, db, baoshan):
+    """保存 goes back to the list (with its filter) the form was opened from; with no list of this view in the
+    history (a form reached from elsewhere, a background poll recorded since) to this view's own list, never
+    to 首页."""
+    client, _admin, unit = baoshan
+    response = client.post("/user-management/add", data=form_data(client, "/user-management/add",
+                                                                  organisation=str(unit.id)))
+    assert response.status_code == 302 and urlsplit(response.headers["Location"]).path == "/user-management/list/"
+    assert client.get("/user-management/list/?_flt_0_username=bao").status_code == 200
+    client.get("/review/district/list/")  # other lists since
+    client.get("/review/district/list/?_flt_0_state=pending")
+    response = client.post("/user-management/add", data=form_data(
+        client, "/user-management/add", organisation=str(unit.id), username="baoshan010", id_number=""))
+    location = urlsplit(response.headers["Location"])
+    assert response.status_code == 302 and (location.path, location.query) == (
+        "/user-management/list/", "_flt_0_username=bao")
