@@ -84,7 +84,7 @@ REVIEW_LABELS = {
 class ReviewModelView(BulkDecisionsMixin, ScopedModelView):
     """What the three review screens share; each subclass says which decisions it offers."""
 
-    datamodel = EagerInterface(Application, eager=("submitted_by", "district", "organisation"))
+    datamodel = EagerInterface(Application, eager=("submitted_by", "district", "organisation", "campaign", "batch"))
     list_template = "review/list.html"
     list_widget = ReviewListWidget
     label_columns = REVIEW_LABELS
