@@ -88,9 +88,9 @@ class GuardedModelView(ModelView):
 
     def get_redirect(self):
         """Where 保存, 删除 and an action return: the list of this view the user last had open (with its filter
-        and page), else this view's list. FAB returns the page before the last one of its history, which is
-        only right when nothing else was recorded meanwhile (a list polled in the background was; a form
-        reached from a record was not) and else sent the user to 首页."""
+        and page), else this view's list. FAB returns the page before the last one its history recorded, which
+        depends on what else the session recorded meanwhile, background requests included: a new 用户管理
+        account sometimes landed on 首页."""
         own = url_for(f"{self.endpoint}.list")
         if request.endpoint == f"{self.endpoint}.list":
             return super().get_redirect()  # the list itself failed: not back to it
