@@ -52,6 +52,14 @@ def page(browser, live_server):
     assert not problems, "\n".join(problems)
 
 
+#: The table cells whose text runs out of them over their neighbours (wider than the cell, not clipped): on a
+#: phone Bootstrap keeps the cells of a scrolled table on one line, and a fixed layout then laid texts over each
+#: other. Their first words, for the message.
+SPILLED_CELLS = """() => [...document.querySelectorAll('#main-content td, #main-content th')]
+  .filter(c => c.offsetParent && c.scrollWidth > c.clientWidth + 1 && getComputedStyle(c).overflowX === 'visible')
+  .map(c => c.textContent.trim().slice(0, 30))"""
+
+
 def settle_after_waits(page):
     """``wait_for_selector`` returns once the element has been parsed, and journeys read the rows below it next:
     on a busy machine the page may then still be arriving (a row read so lacked its last cells). Every wait of

@@ -7,7 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from app.review.states import State
-from tests.browser.conftest import fill_login, open_menu
+from tests.browser.conftest import SPILLED_CELLS, fill_login, open_menu
 from tests.factories import PASSWORD
 from tests.review.conftest import world  # noqa: F401  (the review world fixture)
 from tests.verification.helpers import register_file, row_of
@@ -53,6 +53,10 @@ def test_city_imports_the_register_matches_and_bulk_approves_the_matching_rows(d
     page.click("#register-upload-button")
     assert "3" in page.inner_text("#register-imported")
     assert "证书信息.xlsx" in page.inner_text("#register-import-table")
+    # On a phone the imports table scrolls in its region, no text over another.
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate(SPILLED_CELLS) == []
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     # Match the batch.
     page.select_option("#match-batch", value=str(ids["batch"]))

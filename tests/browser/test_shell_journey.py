@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from app.review.states import State
-from tests.browser.conftest import fill_login, next_person
+from tests.browser.conftest import SPILLED_CELLS, fill_login, next_person
 from tests.factories import PASSWORD
 from tests.review.conftest import world  # noqa: F401  (the review world fixture)
 
@@ -158,6 +158,7 @@ def test_the_clerk_fills_the_form_on_a_phone(shell_world, page, tmp_path):
         .filter(e => e.offsetParent && e.getBoundingClientRect().right > window.innerWidth + 1)
         .map(e => e.name || e.id)""")
     assert too_wide == []
+    assert page.evaluate(SPILLED_CELLS) == []  # 附件: each scan's name above its file field
 
 
 def test_the_district_works_through_a_filtered_batch(shell_world, page, tmp_path):
@@ -235,6 +236,7 @@ def test_no_page_is_wider_than_a_phone(shell_world, page, tmp_path):
             assert page.goto(path).status == 200, (role, path)
             page.wait_for_selector("#breadcrumbs")
             assert page.evaluate(OVERFLOW) <= 0, (role, path, page.evaluate(OVERFLOW))
+            assert page.evaluate(SPILLED_CELLS) == [], (role, path)
             regions = page.locator("#main-content .table-responsive")
             for i in range(regions.count()):
                 region = regions.nth(i)
