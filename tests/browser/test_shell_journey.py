@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from app import clock
+from app.campaigns.models import Batch, Campaign
 from app.review.states import State
 from tests.browser.conftest import SPILLED_CELLS, fill_login, next_person
 from tests.factories import PASSWORD
@@ -140,14 +142,23 @@ def test_each_roles_pages_in_the_shell_at_1366_and_390(shell_world, page, tmp_pa
     assert len(list(tmp_path.glob("*.png"))) >= 2 * sum(len(p) for p in pages.values())
 
 
-def test_the_clerk_fills_the_form_on_a_phone(shell_world, page, tmp_path):
+def test_the_clerk_fills_the_form_on_a_phone(db, shell_world, page, tmp_path):
     login, _ids = shell_world
+    # A campaign named in full, with a batch still to come (即将开始受理 below the open one).
+    campaign = db.session.query(Campaign).one()  # the world's
+    campaign.name = "2026年度上海职工晋升技师、高级技师奖励计划"
+    day = clock.today()
+    db.session.add(Batch(campaign=campaign, number=2, name="第二批", opens_on=day + timedelta(days=60),
+                         system_deadline=day + timedelta(days=90), paper_deadline=day + timedelta(days=100)))
+    db.session.commit()
+    db.session.remove()
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in(page, login["baoshan_clerk"])
     page.click("#shell-toggle")
     page.locator("#side-menu a", has_text="我要报名").click()
-    page.wait_for_selector("#open-batches")
+    page.wait_for_selector("#upcoming-batches")
     assert page.evaluate(OVERFLOW) <= 0
+    assert page.evaluate(SPILLED_CELLS) == []  # each card's long 报名名称 wraps
     page.click("tr[data-batch] a.apply-link[data-variant=general]")
     page.wait_for_selector("#submit-application")
     shoot(page, tmp_path, "clerk_form_390")
