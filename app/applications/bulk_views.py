@@ -2,7 +2,6 @@
 the refusal listing every problem (row, column, message) and its download as Excel. HTTP only: every check
 is made by app.applications.bulk through the intake services. The same permission as 我要报名."""
 import json
-import tempfile
 
 from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
@@ -16,7 +15,7 @@ from app.applications.jobs import BULK_INTAKE
 from app.applications.views import flash_warnings_of_rows, form_notes
 from app.campaigns import services as campaigns
 from app.campaigns.models import Batch, CampaignState
-from app.exports.downloads import xlsx_response
+from app.exports.downloads import download_buffer, xlsx_response
 from app.exports.services import export_file_name
 from app.exports.reader import XlsxRejected, check_archive
 from app.extensions import db
@@ -118,7 +117,7 @@ class BulkIntakeView(BaseView):
     @has_access
     def template(self, batch_id):
         batch = _batch_or_404(batch_id)
-        target = tempfile.TemporaryFile()
+        target = download_buffer()
         bulk.write_template(target, batch.campaign, batch, form_notes(data.VARIANT_GENERAL,
                                                                       batch.campaign.cert_issued_from))
         name = export_file_name("批量导入模板", batch.campaign.name, batch.name)
@@ -134,7 +133,7 @@ class BulkIntakeView(BaseView):
                         for r, n, c, m in rows]
         except (ValueError, TypeError):
             abort(400)
-        target = tempfile.TemporaryFile()
+        target = download_buffer()
         bulk.write_problems(target, problems)
         return xlsx_response(target, export_file_name("批量导入错误清单", clock.today().isoformat()),
                              "intake_errors.xlsx")

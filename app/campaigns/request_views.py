@@ -6,7 +6,6 @@
 
 Addresses carry the batch and the organisation; an organisation outside the user's scope answers 404.
 """
-import tempfile
 
 from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
@@ -14,7 +13,7 @@ from flask_babel import gettext as _
 
 from app.campaigns import requests as svc
 from app.clock import iso_date, iso_minute, local_time, today
-from app.exports.downloads import xlsx_response
+from app.exports.downloads import download_buffer, xlsx_response
 from app.exports.services import export_file_name, record_export
 from app.exports.xlsx import write_xlsx
 from app.extensions import db
@@ -202,7 +201,7 @@ class DistrictRequestAdminView(_RequestPages):
         rows = svc.batch_rows(g.user, batch)
         day = today()
         file_name = export_file_name("申请单汇总", batch.campaign.name, batch.name, f"{day:%Y%m%d}")
-        target = tempfile.TemporaryFile()
+        target = download_buffer()
         count = write_xlsx(target, svc.excel_columns(), svc.excel_rows(rows, local_time), sheet_title="申请单汇总")
         record_export(g.user, EXPORT_KIND, f"报名活动：{batch.campaign.name}；批次：{batch.name}", count, file_name)
         db.session.commit()

@@ -1,9 +1,17 @@
 """The HTTP side of an Excel download: a written workbook sent as an attachment with its Chinese name."""
+import io
 from urllib.parse import quote
 
 from flask import send_file
 
 from app.exports.xlsx import XLSX_MIMETYPE
+
+
+def download_buffer():
+    """The file a download made in the request is written to before :func:`xlsx_response` sends it: memory. Such
+    a workbook may hold whole ID and card numbers, and a temporary file would put them on the disk in clear; its
+    size is bounded (EXPORT_JOB_THRESHOLD rows: larger ones are background jobs writing sealed files)."""
+    return io.BytesIO()
 
 
 def xlsx_response(target, file_name, ascii_name):

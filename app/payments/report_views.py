@@ -6,7 +6,6 @@
 - 对账: per district × batch in the user's scope, the city's 划拨 against what reached the workers and the
   district's 配套 against its 申请单, each difference flagged; the same rows as Excel.
 """
-import tempfile
 
 from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
@@ -17,7 +16,7 @@ from app.campaigns.models import Batch, Campaign
 from app.campaigns.requests import is_requesting
 from app.clock import iso_date, iso_minute
 from app.clock import today as shanghai_today
-from app.exports.downloads import xlsx_response
+from app.exports.downloads import download_buffer, xlsx_response
 from app.exports.services import export_file_name, record_export
 from app.exports.xlsx import write_xlsx
 from app.extensions import db
@@ -108,7 +107,7 @@ class PaymentReportView(BaseView):
         figures = context["reported"] or context["live"]
         day = shanghai_today()
         file_name = export_file_name("发放情况备案", district.name, batch.campaign.name, batch.name, f"{day:%Y%m%d}")
-        target = tempfile.TemporaryFile()
+        target = download_buffer()
         count = write_xlsx(target, svc.excel_columns(), svc.excel_rows(figures), sheet_title="发放情况备案")
         record_export(g.user, REPORT_EXPORT_KIND, f"{district.name}；{batch.campaign.name}{batch.name}", count,
                       file_name)
@@ -168,7 +167,7 @@ class ReconciliationView(BaseView):
     def excel(self):
         campaign_id, batch_id = self.chosen()
         rows = recon.reconciliation_rows(g.user, campaign_id=campaign_id, batch_id=batch_id)
-        target = tempfile.TemporaryFile()
+        target = download_buffer()
         file_name = recon.export_reconciliation(target, g.user, rows, description=self.describe(campaign_id, batch_id))
         db.session.commit()
         return xlsx_response(target, file_name, f"reconciliation_{shanghai_today():%Y%m%d}.xlsx")

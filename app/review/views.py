@@ -7,7 +7,6 @@
 HTTP only: every decision goes through app.review.decisions to the services (workflow table, optimistic
 lock, audit record). Decisions are POST forms with the CSRF token and the version the user saw.
 """
-import tempfile
 from urllib.parse import urlencode
 
 from flask import abort, current_app, flash, g, redirect, request, session, url_for
@@ -23,7 +22,7 @@ from app.campaigns.models import Batch, Campaign
 from app.clock import iso_minute, local_time
 from app.clock import today as shanghai_today
 from app.exports import summary
-from app.exports.downloads import xlsx_response
+from app.exports.downloads import download_buffer, xlsx_response
 from app.exports.jobs import SUMMARY_JOB, filter_params
 from app.extensions import appbuilder, db
 from app.jobs.services import submit_job
@@ -384,7 +383,7 @@ class ReviewModelView(BulkDecisionsMixin, ScopedModelView):
                 "filter": filter_params(flt), "description": description, **names})
             flash(f"汇总表（{count:,} 行）已开始在后台生成，完成后请在本页下载。", "success")
             return redirect(url_for("JobView.list"))
-        target = tempfile.TemporaryFile()
+        target = download_buffer()
         _count, file_name = summary.export_summary(target, g.user, flt, description=self.describe_filter(), **names)
         db.session.commit()
         return xlsx_response(target, file_name, f"summary_{shanghai_today():%Y%m%d}.xlsx")

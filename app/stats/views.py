@@ -7,7 +7,6 @@
 
 Scope: the user's organisation subtree (the city sees everything, a 区县局（产业）工会 its own subtree).
 """
-import tempfile
 
 from flask import abort, g, jsonify, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
@@ -16,7 +15,7 @@ from flask_babel import gettext as _
 
 from app import clock
 from app.campaigns.models import Batch, Campaign
-from app.exports.downloads import xlsx_response
+from app.exports.downloads import download_buffer, xlsx_response
 from app.extensions import db
 from app.security.scoping import user_org
 from app.stats import export, queries
@@ -137,7 +136,7 @@ class StatsView(BaseView):
         campaign, batch = self._names(flt)
         table = queries.table(g.user, flt, dimension)
         organisation = user_org(g.user)
-        target = tempfile.TemporaryFile()  # noqa: SIM115 (send_file closes it after the response)
+        target = download_buffer()
         _count, file_name = export.export_table(
             target, g.user, table, description=self._describe(flt),
             scope=organisation.name if organisation else None, campaign=campaign.name if campaign else None,

@@ -83,3 +83,23 @@ def test_an_account_form_holding_an_id_number_is_recorded_when_opened(app, db, l
     assert with_number.id_number not in view.detail
     assert c.get(f"/user-management/edit/{without.id}").status_code == 200
     assert len(events(db, "personal_view")) == 1
+
+
+def test_a_download_made_in_the_request_never_touches_the_disk(app, db, login_as, monkeypatch):
+    """汇总表 and the other downloads made while the user waits hold whole numbers: they are built in memory,
+    never in a temporary file (which would put them on the disk in clear)."""
+    import tempfile
+
+    def no_temporary_file(*args, **kwargs):
+        raise AssertionError("a download went through a temporary file")
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", no_temporary_file)
+    monkeypatch.setattr(tempfile, "NamedTemporaryFile", no_temporary_file)
+    clerk = make_user()
+    item = make_application(clerk)
+    c = login_as(make_user(DISTRICT_ADMIN))
+    excel = c.get("/review/district/excel/")
+    assert excel.status_code == 200 and item.id_number in workbook_text(excel)
+    assert int(excel.headers["Content-Length"]) == len(excel.data)  # sent from memory, its size known
+    stats = c.get("/stats/excel?dimension=state")
+    assert stats.status_code == 200 and stats.data[:2] == b"PK"
