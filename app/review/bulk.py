@@ -50,8 +50,8 @@ CHECKED_COLUMNS = ("id", "campaign_id", "batch_id", "organisation_id", "district
 
 
 def _load(ids, name):
-    """The applications ``ids`` as the checks of decision ``name`` need them, in two statements: the rows with
-    their organisation and batch joined, then the kinds of their scans (no Attachment object per scan). A step
+    """The applications ``ids`` as the checks of decision ``name`` need them, in four statements: the rows, their
+    few organisations and batches, then the kinds of their scans (no Attachment object per scan). A step
     with a registered effect (配套发放, 已发放至职工) reads amounts, dates and cards: it gets whole rows."""
     statement = (select(Application).where(written_in(Application.id, ids))
                  .options(selectinload(Application.organisation), selectinload(Application.batch)))

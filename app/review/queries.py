@@ -353,23 +353,20 @@ def position(session, user, flt, anchor_value, anchor_id, *, order_column="submi
     where = conditions(user, flt)
     # The list's own count (and its cache): a big list is not counted whole for every record opened from it.
     total = list_count(session, user, flt)
-    following = ordered(select(Application.id).where(*where, _after(column, anchor_value, anchor_id, direction)),
-                        order_column, direction)
-    preceding = ordered(select(Application.id).where(*where, _after(column, anchor_value, anchor_id, reverse)),
-                        order_column, reverse)
+    following_ids = select(Application.id).where(*where, _after(column, anchor_value, anchor_id, direction))
+    preceding_ids = select(Application.id).where(*where, _after(column, anchor_value, anchor_id, reverse))
     # The neighbours and whether the application is (still) in the list, in one statement.
     next_id, previous_id, listed = session.execute(select(
-        following.limit(1).scalar_subquery(), preceding.limit(1).scalar_subquery(),
+        ordered(following_ids, order_column, direction).limit(1).scalar_subquery(),
+        ordered(preceding_ids, order_column, reverse).limit(1).scalar_subquery(),
         exists().where(*where, Application.id == anchor_id))).one()
     number, estimated = None, False
     if listed:
         limit = int(_setting("LIST_EXACT_COUNT", 10_000))
-        preceding_ids = select(Application.id).where(*where, _after(column, anchor_value, anchor_id, reverse))
         before = _count_upto(session, preceding_ids, limit)
         if before is None and total.estimated:
             # Deep in a big list: its place from the far end, against the list's approximate total.
-            after = _count_upto(session, select(Application.id).where(
-                *where, _after(column, anchor_value, anchor_id, direction)), limit)
+            after = _count_upto(session, following_ids, limit)
             if after is not None:
                 number, estimated = max(total - after, limit + 1), True
         if number is None:

@@ -271,7 +271,7 @@ class ReviewModelView(BulkDecisionsMixin, ScopedModelView):
         today = shanghai_today()
         where = self.position_of(item)
         nav = {"number": where.number, "total": where.total, "query": urlencode(self.nav_args()),
-               "number_estimated": where.number_estimated, "total_estimated": getattr(where.total, "estimated", False),
+               "number_estimated": where.number_estimated, "total_estimated": where.total.estimated,
                "previous": self.with_nav(url_for(".show", pk=where.previous_id)) if where.previous_id else None,
                "next": self.with_nav(url_for(".show", pk=where.next_id)) if where.next_id else None}
         allowed = self.allowed_decisions(item, today)
