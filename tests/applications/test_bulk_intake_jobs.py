@@ -47,7 +47,7 @@ def test_a_large_file_with_its_scans_is_imported_by_a_job(app, db, world, login_
     assert count(db, Attachment) == 3 * 3 + 1 and count(db, ReviewRecord) == 3
     # The stored uploads went with the job; the intake page tells how the last one ended.
     with app.app_context():
-        assert not list(uploads.folder().iterdir())
+        assert files_left(uploads.folder()) == []
     page = client.get(f"/apply/bulk/{world['batch'].id}").get_data(as_text=True)
     assert 'id="last-intake-job"' in page and "已提交 3 份申请" in page
     jobs = client.get("/jobs/").get_data(as_text=True)
@@ -81,7 +81,7 @@ def test_a_refused_large_file_fails_its_job_and_keeps_the_error_list(app, db, wo
     assert other.get(f"/jobs/download/{job.id}").status_code == 404
     assert 'id="last-intake-job"' not in other.get(f"/apply/bulk/{world['batch'].id}").get_data(as_text=True)
     with app.app_context():
-        assert not list(uploads.folder().iterdir())
+        assert files_left(uploads.folder()) == []
 
 
 def test_a_file_at_the_threshold_is_still_imported_in_the_request(app, db, world, login_as,  # noqa: F811
